@@ -1,0 +1,1 @@
+"""The question bank: schema, loading, Markdown import, and the Chroma-backed store."""

@@ -1,0 +1,214 @@
+"""The bank in Chroma: idempotent ingest by content hash, lookup by id, and search by meaning.
+
+Chroma's client is synchronous, so every call runs in a worker thread. Entries of all tenants
+share one collection; a `tenant` metadata field scopes them ("global" is everyone's bank).
+"""
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.models import GLOBAL_TENANT, Question
+from bot.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+COLLECTION = "question_bank"
+UPSERT_BATCH = 32
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    tenant: str
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+
+    @property
+    def embedded(self) -> int:
+        return self.added + self.updated
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    question: Question
+    tenant: str
+    score: float  # cosine similarity, 1.0 = same meaning
+
+
+def persistent_client(path: Path) -> Callable[[], "ClientAPI"]:
+    def connect() -> "ClientAPI":
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(
+                path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+            )
+        except Exception as exc:
+            raise StoreUnavailable(
+                f"cannot open the Chroma store at CHROMA_PATH={path}: {exc}"
+            ) from exc
+
+    return connect
+
+
+def http_client(host: str, port: int) -> Callable[[], "ClientAPI"]:
+    def connect() -> "ClientAPI":
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        try:
+            client = chromadb.HttpClient(
+                host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise StoreUnavailable(
+                f"cannot reach the Chroma server at CHROMA_HOST={host} CHROMA_PORT={port} "
+                f"({type(exc).__name__}). Is `chroma run` up?"
+            ) from exc
+        return client
+
+    return connect
+
+
+class BankStore:
+    def __init__(self, connect: Callable[[], "ClientAPI"], embedder: OnnxEmbedder) -> None:
+        self._connect = connect
+        self._embedder = embedder
+        self._collection: Collection | None = None
+        self._lock = asyncio.Lock()
+
+    async def _get_collection(self) -> "Collection":
+        async with self._lock:
+            if self._collection is None:
+                self._collection = await asyncio.to_thread(self._open)
+            return self._collection
+
+    def _open(self) -> "Collection":
+        client = self._connect()
+        return client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": self._embedder.model_id},
+        )
+
+    async def ingest(self, questions: list[Question], tenant: str = GLOBAL_TENANT) -> IngestReport:
+        """Make the tenant's slice of the collection equal `questions`, embedding only changes.
+
+        Each batch writes vectors and hashes together, so an interrupted run leaves every entry
+        either old or new (never half-written) and the next run finishes the job.
+        """
+        collection = await self._get_collection()
+        existing = await asyncio.to_thread(
+            collection.get, where={"tenant": tenant}, include=["metadatas"]
+        )
+        stored = {
+            doc_id: (meta or {}).get("content_hash")
+            for doc_id, meta in zip(existing["ids"], existing["metadatas"] or [], strict=False)
+        }
+        wanted = {_doc_id(tenant, q.id): q for q in questions}
+        changed = [
+            (doc_id, question)
+            for doc_id, question in wanted.items()
+            if stored.get(doc_id) != question.content_hash(self._embedder.model_id)
+        ]
+        for start in range(0, len(changed), UPSERT_BATCH):
+            batch = changed[start : start + UPSERT_BATCH]
+            await self._upsert(collection, tenant, batch)
+        removed = [doc_id for doc_id in stored if doc_id not in wanted]
+        if removed:
+            await asyncio.to_thread(collection.delete, ids=removed)
+        added = sum(1 for doc_id, _ in changed if doc_id not in stored)
+        return IngestReport(
+            tenant=tenant,
+            added=added,
+            updated=len(changed) - added,
+            removed=len(removed),
+            unchanged=len(wanted) - len(changed),
+        )
+
+    async def _upsert(
+        self, collection: "Collection", tenant: str, batch: list[tuple[str, Question]]
+    ) -> None:
+        vectors = await self._embedder.aembed([q.embedding_text() for _, q in batch])
+        await asyncio.to_thread(
+            collection.upsert,
+            ids=[doc_id for doc_id, _ in batch],
+            embeddings=vectors,
+            documents=[q.reference for _, q in batch],
+            metadatas=[_metadata(tenant, q, self._embedder.model_id) for _, q in batch],
+        )
+
+    async def get(self, question_id: str, tenant: str = GLOBAL_TENANT) -> Question | None:
+        """A question by id: the tenant's own entry first, then the global one."""
+        collection = await self._get_collection()
+        ids = [_doc_id(tenant, question_id), _doc_id(GLOBAL_TENANT, question_id)]
+        found = await asyncio.to_thread(collection.get, ids=ids, include=["metadatas"])
+        by_id = dict(zip(found["ids"], found["metadatas"] or [], strict=False))
+        for doc_id in ids:
+            if doc_id in by_id:
+                return _question(by_id[doc_id])
+        return None
+
+    async def search(
+        self, text: str, *, k: int = 5, tenant: str = GLOBAL_TENANT, exclude: str | None = None
+    ) -> list[SearchHit]:
+        """The `k` entries nearest in meaning to `text`, best first, visible to `tenant`."""
+        collection = await self._get_collection()
+        vector = await self._embedder.aembed([text])
+        scope: dict[str, Any] = {"tenant": {"$in": sorted({GLOBAL_TENANT, tenant})}}
+        result = await asyncio.to_thread(
+            collection.query,
+            query_embeddings=vector,
+            n_results=k + (1 if exclude else 0),
+            where=scope,
+            include=["metadatas", "distances"],
+        )
+        hits = [
+            SearchHit(_question(meta), meta["tenant"], round(1.0 - distance, 4))
+            for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True)
+        ]
+        return [hit for hit in hits if hit.question.id != exclude][:k]
+
+    async def related(
+        self, question: Question, *, k: int = 3, tenant: str = GLOBAL_TENANT
+    ) -> list[SearchHit]:
+        """Other entries close to this one, for grading context and "see also"."""
+        return await self.search(question.embedding_text(), k=k, tenant=tenant, exclude=question.id)
+
+    async def count(self, tenant: str | None = None) -> int:
+        collection = await self._get_collection()
+        if tenant is None:
+            return await asyncio.to_thread(collection.count)
+        found = await asyncio.to_thread(collection.get, where={"tenant": tenant}, include=[])
+        return len(found["ids"])
+
+
+def _doc_id(tenant: str, question_id: str) -> str:
+    return f"{tenant}/{question_id}"
+
+
+def _metadata(tenant: str, question: Question, model_id: str) -> dict[str, Any]:
+    return {
+        "tenant": tenant,
+        "question_id": question.id,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "content_hash": question.content_hash(model_id),
+        "payload": json.dumps(question.to_public_json(), ensure_ascii=False),
+    }
+
+
+def _question(metadata: dict[str, Any]) -> Question:
+    return Question.model_validate_json(metadata["payload"])

@@ -1,0 +1,92 @@
+"""The `interview-bot` command line. User errors print one line and exit 2, no traceback."""
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interview-bot", description="Practise Generative-AI interview questions."
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start every configured adapter (terminal chat if none)")
+    commands.add_parser("console", help="chat in the terminal (reads stdin line by line)")
+    commands.add_parser("ingest", help="embed the bank into Chroma (only what changed)")
+
+    bank = commands.add_parser("bank", help="inspect and import question banks")
+    bank_commands = bank.add_subparsers(dest="bank_command", required=True)
+    listing = bank_commands.add_parser("list", help="list the questions")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.add_argument("--tenant", default="global")
+    show = bank_commands.add_parser("show", help="show one question")
+    show.add_argument("id")
+    show.add_argument("--tenant", default="global")
+    show.add_argument("--json", action="store_true")
+    check = bank_commands.add_parser("check", help="validate a bank folder or file")
+    check.add_argument("path", nargs="?", type=Path, help="default: the shipped bank")
+    importing = bank_commands.add_parser("import", help="import a Markdown or YAML bank")
+    importing.add_argument("path", type=Path)
+    importing.add_argument("--tenant", default="global", help="server/workspace to import for")
+    importing.add_argument("--dry-run", action="store_true", help="parse only, write nothing")
+    importing.add_argument("--json", action="store_true", help="print the parsed questions")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UserError as exc:
+        print(f"interview-bot: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(f"interview-bot: invalid setting: {_first_error(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = "_".join(str(part) for part in error["loc"]).upper()
+    return f"{name}: {error['msg']}"
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from bot.app import App
+    from bot.config import Settings
+
+    app = App(Settings())
+    if args.command == "bank":
+        from bot import bank_cli
+
+        return bank_cli.run(app, args)
+    if args.command == "ingest":
+        return asyncio.run(_ingest(app))
+    from bot.adapters.console import run_console
+
+    return asyncio.run(run_console(app, sys.stdin, sys.stdout))
+
+
+async def _ingest(app: "App") -> int:  # noqa: F821 - imported lazily above
+    reports = await app.bank.ingest_all()
+    for report in reports:
+        print(
+            f"{report.tenant}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged "
+            f"({report.embedded} embedded)"
+        )
+    return 0
+
+
+def print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
