@@ -113,6 +113,11 @@ class OnnxEmbedder:
         self.texts_embedded += len(texts)
         return result
 
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """Word pieces per text, [CLS] and [SEP] included, after truncation."""
+        _, tokenizer = self._load()
+        return [len(encoding.ids) for encoding in tokenizer.encode_batch(texts)]
+
     def _run(self, texts: list[str], pad_to: int | None) -> tuple[np.ndarray, np.ndarray]:
         session, tokenizer = self._load()
         encodings = tokenizer.encode_batch(texts)

@@ -34,7 +34,7 @@ _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*•])\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _STRAY = re.compile(r"^\s*(?:[-*•]|-{3,}|\*{3,}|_{3,})\s*$")
-_TRAILING_LABEL = re.compile(r"^(.*\S)\s+(\*\*[^*]{1,40}:\*\*)\s*$")
+_TRAILING_LABEL = re.compile(r"^(.*\w.*?)\s+(\*\*[^*]{1,40}:\*\*)\s*$")
 
 
 @dataclass(frozen=True)

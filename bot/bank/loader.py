@@ -9,6 +9,8 @@ from pydantic import ValidationError
 from bot.bank.models import Question
 from bot.errors import BankError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
 
 def load_bank(path: Path) -> list[Question]:
     """All questions in a YAML file or a folder of `*.yaml` files, ids and numbers unique."""
@@ -29,7 +31,7 @@ def parse_yaml_entries(data: bytes, *, source: str) -> list[tuple[Question, str,
     except UnicodeDecodeError as exc:
         raise BankError("is not UTF-8 text", path=source) from exc
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise BankError(f"malformed YAML: {exc.problem}", path=source, line=line) from exc
@@ -48,7 +50,7 @@ def _build(node: yaml.Node, source: str) -> tuple[Question, str, int]:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         raise BankError("expected a question mapping", path=source, line=line)
-    raw = yaml.safe_load(yaml.serialize(node))
+    raw = _LOADER("").construct_document(node)
     try:
         return Question.model_validate(raw), source, line
     except ValidationError as exc:

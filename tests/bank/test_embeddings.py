@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.bank.embeddings import MAX_TOKENS, OnnxEmbedder
+from bot.errors import ConfigError
+
+TEXTS = [
+    "LoRA injects trainable low-rank matrices into attention layers",
+    "Low-rank adaptation adds small trainable matrices to frozen weights",
+    "short",
+    "Zipf's law: a word's frequency is inversely proportional to its rank " * 8,
+]
+
+
+def test_vectors_match_the_reference_model(embedder: OnnxEmbedder):
+    vectors = embedder.embed(TEXTS[:2])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # The value the PyTorch model gives for this pair (see shared/models/README.md).
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(0.595, abs=0.001)
+
+
+def test_dynamic_padding_gives_the_same_vectors_as_fixed_padding(embedder: OnnxEmbedder):
+    dynamic = embedder.embed(TEXTS)
+    fixed = embedder.embed(TEXTS, pad_to=MAX_TOKENS)
+    assert np.allclose(dynamic, fixed, atol=1e-5)
+
+
+def test_batch_order_does_not_change_vectors(embedder: OnnxEmbedder):
+    together = embedder.embed(TEXTS)
+    alone = np.vstack([embedder.embed([text]) for text in TEXTS])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_token_vectors_skip_special_tokens(embedder: OnnxEmbedder):
+    (tokens,) = embedder.token_vectors(["LoRA injects"])
+    assert tokens.shape == (5, 384)  # lo ##ra in ##ject ##s, without [CLS] and [SEP]
+
+
+def test_missing_model_directory_names_the_setting(tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"EMBEDDING_MODEL_DIR=.*missing: model.onnx"):
+        OnnxEmbedder(tmp_path / "nowhere").embed(["hello"])

@@ -1,0 +1,160 @@
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.loader import load_bank
+from bot.bank.models import Question
+from bot.bank.store import BankStore, http_client, persistent_client
+from bot.errors import StoreUnavailable
+
+
+@pytest.fixture(scope="module")
+def bank(model_dir: Path) -> list[Question]:
+    from bot.config import Settings
+
+    return load_bank(Settings(_env_file=None).bank_dir)
+
+
+@pytest.fixture
+def store(tmp_path: Path, embedder: OnnxEmbedder) -> BankStore:
+    return BankStore(persistent_client(tmp_path / "chroma"), embedder)
+
+
+async def test_ingest_is_idempotent(store: BankStore, bank: list[Question], embedder):
+    first = await store.ingest(bank)
+    assert (first.added, first.embedded) == (50, 50)
+    before = embedder.texts_embedded
+    second = await store.ingest(bank)
+    assert (second.embedded, second.unchanged) == (0, 50)
+    assert embedder.texts_embedded == before  # not a single embedding call
+
+
+async def test_ingest_updates_changed_and_deletes_removed(store: BankStore, bank):
+    await store.ingest(bank)
+    edited = bank[0].model_copy(update={"reference": bank[0].reference + " Edited."})
+    report = await store.ingest([edited, *bank[1:-1]])
+    assert (report.updated, report.removed, report.added, report.unchanged) == (1, 1, 0, 48)
+    assert (await store.get(bank[0].id)).reference.endswith("Edited.")
+    assert await store.get(bank[-1].id) is None
+
+
+async def test_retrieval_by_id_and_by_meaning(store: BankStore, bank):
+    await store.ingest(bank)
+    assert await store.get("attention-dropout") == next(q for q in bank if q.number == 1)
+    hits = await store.search("fine-tune LLaMA cheaply with low-rank adapter matrices", k=3)
+    assert hits[0].question.number == 15
+    assert hits[0].score > hits[-1].score
+    hits = await store.search("dynamic programming with backpointers to decode a trellis", k=1)
+    assert hits[0].question.number == 45
+    related = await store.related(next(q for q in bank if q.number == 5), k=3)
+    assert 13 in {hit.question.number for hit in related}  # the other MoE question
+    assert 5 not in {hit.question.number for hit in related}
+
+
+async def test_tenant_entries_are_visible_only_to_their_tenant(store: BankStore, bank):
+    await store.ingest(bank)
+    own = bank[0].model_copy(update={"id": "house-rules", "question": "What is our on-call rota?"})
+    await store.ingest([own], tenant="acme")
+    assert (await store.get("house-rules", tenant="acme")).question == own.question
+    assert await store.get("house-rules", tenant="other") is None
+    assert await store.get("house-rules") is None
+    hits = await store.search("on-call rota", k=1, tenant="acme")
+    assert hits[0].question.id == "house-rules"
+    assert all(h.tenant == "global" for h in await store.search("on-call rota", tenant="other"))
+    # Ingesting the global bank again leaves the tenant's slice alone.
+    assert (await store.ingest(bank)).removed == 0
+    assert await store.count("acme") == 1
+
+
+class FailingEmbedder(OnnxEmbedder):
+    """The real model, cut off after a number of texts, like a process killed mid-ingest."""
+
+    def __init__(self, model_dir: Path, budget: int) -> None:
+        super().__init__(model_dir, batch_size=8)
+        self.budget = budget
+
+    def embed(self, texts, *, pad_to=None):
+        if self.budget < len(texts):
+            raise KeyboardInterrupt
+        self.budget -= len(texts)
+        return super().embed(texts, pad_to=pad_to)
+
+
+async def test_interrupted_ingest_leaves_the_collection_usable(tmp_path, model_dir, bank):
+    path = tmp_path / "chroma"
+    await BankStore(persistent_client(path), OnnxEmbedder(model_dir)).ingest(bank)
+    edited = [q.model_copy(update={"reference": q.reference + " v2"}) for q in bank]
+    interrupted = BankStore(persistent_client(path), FailingEmbedder(model_dir, budget=40))
+    with pytest.raises(KeyboardInterrupt):
+        await interrupted.ingest(edited)
+    reopened = BankStore(persistent_client(path), OnnxEmbedder(model_dir))
+    assert await reopened.count() == 50
+    versions = {(await reopened.get(q.id)).reference.endswith(" v2") for q in bank}
+    assert versions == {True, False}  # some entries new, the rest old, none broken
+    assert (await reopened.search("attention dropout regularization", k=1))[0].question.number == 1
+    finish = await reopened.ingest(edited)
+    assert finish.updated == 50 - 32  # only what the interrupted run had not written
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("chroma run did not start")
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+async def test_chroma_server_over_http(chroma_server: int, embedder, bank):
+    store = BankStore(http_client("127.0.0.1", chroma_server), embedder)
+    assert (await store.ingest(bank)).added == 50
+    assert (await store.ingest(bank)).embedded == 0
+    assert (await store.search("masked language model versus GPT", k=1))[0].question.number == 32
+
+
+async def test_unreachable_chroma_server_names_the_settings(embedder):
+    store = BankStore(http_client("127.0.0.1", free_port()), embedder)
+    with pytest.raises(StoreUnavailable, match=r"CHROMA_HOST=127.0.0.1 CHROMA_PORT=\d+"):
+        await store.get("attention-dropout")
+
+
+async def test_unusable_chroma_path_is_explained(tmp_path: Path, embedder):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = BankStore(persistent_client(blocker / "chroma"), embedder)
+    with pytest.raises(StoreUnavailable, match="CHROMA_PATH="):
+        await store.count()
+
+
+async def test_app_builds_the_store_from_settings(app: App):
+    reports = await app.bank.ingest_all()
+    assert [(r.tenant, r.added) for r in reports] == [("global", 50)]
+    assert (app.settings.data_dir / "chroma").is_dir()

@@ -1,0 +1,73 @@
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.bank.embeddings import OnnxEmbedder
+from bot.config import CHROMA_DEFAULT_MODEL_DIR, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seeds" / "genai-interview-questions.md"
+SHARED_MODEL = ROOT.parent / "shared" / "models" / "all-MiniLM-L6-v2" / "onnx"
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    configured = os.environ.get("EMBEDDING_MODEL_DIR")
+    candidates = [Path(configured)] if configured else [SHARED_MODEL, CHROMA_DEFAULT_MODEL_DIR]
+    path = next((p for p in candidates if (p / "model.onnx").is_file()), candidates[0])
+    if not (path / "model.onnx").is_file():
+        pytest.fail(
+            f"the embedding model is not at {path}: set EMBEDDING_MODEL_DIR to the "
+            "all-MiniLM-L6-v2 onnx folder (tests never download it)"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path) -> OnnxEmbedder:
+    """One loaded model for the whole run; loading it per test would dominate the suite."""
+    return OnnxEmbedder(model_dir)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_dir: Path) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data", embedding_model_dir=model_dir)
+
+
+@pytest.fixture
+def app(settings: Settings, embedder: OnnxEmbedder) -> App:
+    app = App(settings)
+    app.__dict__["embedder"] = embedder  # share the loaded model (cached_property slot)
+    return app
+
+
+@pytest.fixture(scope="session")
+def ingested_chroma(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Path:
+    """A Chroma folder holding the shipped bank, made once and copied by each test that reads."""
+    data_dir = tmp_path_factory.mktemp("ingested")
+    app = App(Settings(_env_file=None, data_dir=data_dir))
+    app.__dict__["embedder"] = embedder
+    asyncio.run(app.bank.ingest_all())
+    return data_dir / "chroma"
+
+
+@pytest.fixture
+def ingested_app(app: App, ingested_chroma: Path) -> App:
+    shutil.copytree(ingested_chroma, app.settings.resolved_chroma_path)
+    return app
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path) -> Path:
+    """Environment for running the real CLI entry point; returns DATA_DIR."""
+    data_dir = tmp_path / "cli-data"
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    monkeypatch.setenv("EMBEDDING_MODEL_DIR", str(model_dir))
+    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
+    for name in ("CHROMA_HOST", "CHROMA_PATH", "BANK_DIR", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return data_dir
