@@ -24,7 +24,7 @@ def model_dir() -> Path:
             f"the embedding model is not at {path}: set EMBEDDING_MODEL_DIR to the "
             "all-MiniLM-L6-v2 onnx folder (tests never download it)"
         )
-    return path
+    return path.resolve()  # tests may chdir; a relative setting must keep working
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ padding (attention masks hide the padding) and is several times faster on chat-s
 
 import asyncio
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    tokens: tuple[str, ...]
+    ids: tuple[int, ...]
+    vectors: np.ndarray  # [len(tokens), dimension], unit rows
+
+
 MAX_TOKENS = 256
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 
@@ -101,15 +111,21 @@ class OnnxEmbedder:
         self.texts_embedded += len(texts)
         return vectors
 
-    def token_vectors(self, texts: list[str]) -> list[np.ndarray]:
-        """Unit vectors of each text's word pieces (without [CLS]/[SEP]), for token alignment."""
-        result: list[np.ndarray] = []
+    def token_vectors(self, texts: list[str]) -> list["TokenVectors"]:
+        """Each text's word pieces (without [CLS]/[SEP]) with unit vectors, for alignment."""
+        result: list[TokenVectors] = []
         for start in range(0, len(texts), self._batch_size):
             batch = texts[start : start + self._batch_size]
-            hidden, mask = self._run(batch, None)
-            for row, row_mask in zip(hidden, mask, strict=True):
-                length = int(row_mask.sum())
-                result.append(_normalise(row[1 : max(length - 1, 1)]))
+            hidden, mask, encodings = self._run_encoded(batch, None)
+            for row, row_mask, encoding in zip(hidden, mask, encodings, strict=True):
+                end = max(int(row_mask.sum()) - 1, 1)
+                result.append(
+                    TokenVectors(
+                        tokens=tuple(encoding.tokens[1:end]),
+                        ids=tuple(encoding.ids[1:end]),
+                        vectors=_normalise(row[1:end]),
+                    )
+                )
         self.texts_embedded += len(texts)
         return result
 
@@ -119,6 +135,12 @@ class OnnxEmbedder:
         return [len(encoding.ids) for encoding in tokenizer.encode_batch(texts)]
 
     def _run(self, texts: list[str], pad_to: int | None) -> tuple[np.ndarray, np.ndarray]:
+        hidden, mask, _ = self._run_encoded(texts, pad_to)
+        return hidden, mask
+
+    def _run_encoded(
+        self, texts: list[str], pad_to: int | None
+    ) -> tuple[np.ndarray, np.ndarray, list]:
         session, tokenizer = self._load()
         encodings = tokenizer.encode_batch(texts)
         length = pad_to or max(len(encoding.ids) for encoding in encodings)
@@ -132,7 +154,7 @@ class OnnxEmbedder:
             None,
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
         )
-        return outputs[0], mask
+        return outputs[0], mask, encodings
 
     async def aembed(self, texts: list[str]) -> np.ndarray:
         return await asyncio.to_thread(self.embed, texts)

@@ -153,7 +153,9 @@ class BankStore:
     async def get(self, question_id: str, tenant: str = GLOBAL_TENANT) -> Question | None:
         """A question by id: the tenant's own entry first, then the global one."""
         collection = await self._get_collection()
-        ids = list(dict.fromkeys([_doc_id(tenant, question_id), _doc_id(GLOBAL_TENANT, question_id)]))
+        ids = list(
+            dict.fromkeys([_doc_id(tenant, question_id), _doc_id(GLOBAL_TENANT, question_id)])
+        )
         found = await asyncio.to_thread(collection.get, ids=ids, include=["metadatas"])
         by_id = dict(zip(found["ids"], found["metadatas"] or [], strict=False))
         for doc_id in ids:

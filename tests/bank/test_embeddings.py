@@ -36,7 +36,8 @@ def test_batch_order_does_not_change_vectors(embedder: OnnxEmbedder):
 
 def test_token_vectors_skip_special_tokens(embedder: OnnxEmbedder):
     (tokens,) = embedder.token_vectors(["LoRA injects"])
-    assert tokens.shape == (5, 384)  # lo ##ra in ##ject ##s, without [CLS] and [SEP]
+    assert tokens.tokens == ("lo", "##ra", "in", "##ject", "##s")  # no [CLS]/[SEP]
+    assert tokens.vectors.shape == (5, 384)
 
 
 def test_missing_model_directory_names_the_setting(tmp_path: Path):

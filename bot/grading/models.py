@@ -1,0 +1,41 @@
+"""What a grader is asked and what it answers."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+CRITERIA = ("correctness", "completeness", "clarity")
+INJECTION_FLAG = "injection_suspected"
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """One answer to grade. `question_id` is None for ad-hoc questions (eval rows, `grade`)."""
+
+    question: str
+    reference: str
+    key_points: tuple[str, ...]
+    answer: str
+    language: str = "en"
+    question_id: str | None = None
+    tenant: str = "global"
+    extra_context: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Grade(BaseModel):
+    score: float = Field(ge=0, le=10)
+    criteria: dict[str, float] = Field(default_factory=dict)
+    covered: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    feedback: str = ""
+    follow_up: str | None = None
+    flags: list[str] = Field(default_factory=list)
+    grader: Literal["llm", "offline"]
+    provisional: bool = False
+    language: str = "en"
+    prompt_version: str | None = None
+    model: str | None = None
+
+    def public_json(self) -> dict:
+        return self.model_dump(mode="json")
