@@ -8,6 +8,9 @@ from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
+from bot.grading.grader import GradingService
+from bot.grading.guard import InjectionGuard
+from bot.grading.offline import OfflineGrader
 
 
 class App:
@@ -37,3 +40,7 @@ class App:
     @cached_property
     def engine(self) -> ConversationEngine:
         return ConversationEngine(self.bank)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        return GradingService(OfflineGrader(self.embedder), InjectionGuard())

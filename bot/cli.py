@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("console", help="chat in the terminal (reads stdin line by line)")
     commands.add_parser("ingest", help="embed the bank into Chroma (only what changed)")
 
+    from bot.grading_cli import add_commands
+
+    add_commands(commands)
     bank = commands.add_parser("bank", help="inspect and import question banks")
     bank_commands = bank.add_subparsers(dest="bank_command", required=True)
     listing = bank_commands.add_parser("list", help="list the questions")
@@ -69,6 +72,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import bank_cli
 
         return bank_cli.run(app, args)
+    if args.command in {"grade", "eval"}:
+        from bot import grading_cli
+
+        runner = grading_cli.run_grade if args.command == "grade" else grading_cli.run_eval
+        return runner(app, args)
     if args.command == "ingest":
         return asyncio.run(_ingest(app))
     from bot.adapters.console import run_console

@@ -76,7 +76,7 @@ def test_bank_check_passes_on_the_shipped_bank(cli_env, capsys):
 def test_bad_bank_files_give_one_clear_line(cli_env, capsys, tmp_path, content, expected):
     bad = tmp_path / "bad.yaml"
     bad.write_text(content)
-    code, out, err = run(capsys, "bank", "check", str(bad))
+    code, _, err = run(capsys, "bank", "check", str(bad))
     assert code == 2
     assert expected in err and "Traceback" not in err and err.count("\n") == 1
 

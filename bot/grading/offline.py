@@ -4,7 +4,8 @@ For each key point, a BERTScore-style recall: every content word piece of the ke
 to its most similar word piece of the answer (contextual MiniLM vectors), and the matches are
 averaged. Word pieces that the question itself contains earn nothing, so an answer cannot score
 by restating the question. A sentence-level cosine and the answer's precision against the
-reference (how much of it is on topic) complete the features; a linear map calibrated on
+reference (how much of it is on topic) completes the features (plain sentence cosine measured
+worse and adds nothing once these are in); a linear map calibrated on
 `bench/data/calibration.jsonl` (see `bench/calibrate.py`) turns them into 0-10.
 Deterministic, offline, and fast: the question's side is computed once and cached.
 """
@@ -21,19 +22,22 @@ from bot.bank.text import split_sentences
 from bot.grading.models import Grade, GradeRequest
 
 # Calibrated by bench/calibrate.py on bench/data/calibration.jsonl (never on a test set).
-WEIGHTS = {"key_points": 0.0, "reference": 0.0, "precision": 0.0, "cosine": 0.0}
-INTERCEPT = 0.0
-COVERED_AT = 0.62
+WEIGHTS = {"coverage": 10.72, "precision": 11.76}
+INTERCEPT = -8.44
+COVERED_AT = 0.6
 CHUNK_CHARS = 700
 
 _STOPWORDS = frozenset(
-    """a an the and or but if of in on at to for from by with without into onto over under as
-    is are was were be been being am do does did done have has had having it its this that these
-    those there here then than so such not no nor can could should would may might must will
-    shall i you he she we they me him her us them my your his our their what which who whom
-    when where why how all any both each few more most other some own same very just also
-    about above after again against because before below between during further once only
-    out up down off while through until too s t e g i.e etc""".split()
+    """a an the and or but if of in on at to for from
+    by with without into onto over under as is are was were be been
+    being am do does did done have has had having it its this that
+    these those there here then than so such not no nor can could should
+    would may might must will shall i you he she we they me him
+    her us them my your his our their what which who whom when where
+    why how all any both each few more most other some own same very
+    just also about above after again against because before below between during further once
+    only out up down off while through until too s t e g i.e
+    etc""".split()
 )
 
 
@@ -44,15 +48,14 @@ class Evidence:
     key_point_recall: tuple[float, ...]
     reference_recall: float
     precision: float
-    cosine: float
 
     def features(self) -> dict[str, float]:
         mean_kp = float(np.mean(self.key_point_recall)) if self.key_point_recall else 0.0
         return {
-            "key_points": mean_kp,
-            "reference": self.reference_recall,
+            # How much of the rubric the answer covers: key points and the full reference.
+            "coverage": (mean_kp + self.reference_recall) / 2,
+            # How much of the answer is about the reference at all (low for off-topic answers).
             "precision": self.precision,
-            "cosine": self.cosine,
         }
 
     def score(self) -> float:
@@ -68,7 +71,6 @@ class _Side:
     question_ids: frozenset[int]
     key_points: tuple[tuple[np.ndarray, np.ndarray], ...]  # (vectors, weights) per key point
     reference: tuple[np.ndarray, np.ndarray]
-    reference_vector: np.ndarray
 
 
 class OfflineGrader:
@@ -105,11 +107,11 @@ class OfflineGrader:
         side = self._side(request.question, request.reference, request.key_points)
         answer_chunks = _chunks(request.answer)
         if not answer_chunks:
-            return Evidence(tuple(0.0 for _ in request.key_points), 0.0, 0.0, 0.0)
+            return Evidence(tuple(0.0 for _ in request.key_points), 0.0, 0.0)
         pieces = self._embedder.token_vectors(answer_chunks)
         vectors, weights = _content(pieces, side.question_ids)
         if not weights.any():
-            return Evidence(tuple(0.0 for _ in request.key_points), 0.0, 0.0, 0.0)
+            return Evidence(tuple(0.0 for _ in request.key_points), 0.0, 0.0)
         answer = vectors[weights > 0]
         recalls = tuple(
             _recall(kp_vectors, kp_weights, answer) for kp_vectors, kp_weights in side.key_points
@@ -117,9 +119,7 @@ class OfflineGrader:
         reference_vectors, reference_weights = side.reference
         reference_recall = _recall(reference_vectors, reference_weights, answer)
         precision = _recall(answer, np.ones(len(answer)), reference_vectors[reference_weights > 0])
-        answer_vector = self._embedder.embed([request.answer])[0]
-        cosine = float(answer_vector @ side.reference_vector)
-        return Evidence(recalls, reference_recall, precision, cosine)
+        return Evidence(recalls, reference_recall, precision)
 
     def _build_side(self, question: str, reference: str, key_points: tuple[str, ...]) -> _Side:
         (question_pieces,) = self._embedder.token_vectors([question])
@@ -142,7 +142,6 @@ class OfflineGrader:
             question_ids=question_ids,
             key_points=tuple(key_point_sides),
             reference=(reference_vectors, reference_weights),
-            reference_vector=self._embedder.embed([reference])[0],
         )
 
 

@@ -36,7 +36,9 @@ def test_pdf_artefacts_are_cleaned():
     # Doubled LaTeX keeps one readable copy.
     assert by_number[44].reference.count("PMI(x,y)=") == 1
     # The tab-separated table becomes a Markdown table.
-    assert "| Actual Positive | True Positive (TP) | False Negative (FN) |" in by_number[48].reference
+    assert (
+        "| Actual Positive | True Positive (TP) | False Negative (FN) |" in by_number[48].reference
+    )
     # Bold answer headings become bold labels, not headings.
     assert "**Methods:**" in by_number[40].reference
 
@@ -48,12 +50,16 @@ def test_every_seed_question_has_derived_key_points():
 
 
 def test_preamble_is_reported_not_silently_dropped():
-    warnings = [issue for issue in seed_result().issues if "before the first question" in issue.message]
+    warnings = [
+        issue for issue in seed_result().issues if "before the first question" in issue.message
+    ]
     assert warnings and warnings[0].line == 3
 
 
 def test_question_without_answer_is_an_error_with_its_line():
-    text = "### 1) What is BoW?\n\n**Answer:** Counts words in a vector.\n\n### 2) What is TF-IDF?\n"
+    text = (
+        "### 1) What is BoW?\n\n**Answer:** Counts words in a vector.\n\n### 2) What is TF-IDF?\n"
+    )
     result = parse_markdown(text)
     assert [q.number for q in result.questions] == [1]
     assert [(e.line, "no answer" in e.message) for e in result.errors] == [(5, True)]

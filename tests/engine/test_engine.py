@@ -10,7 +10,6 @@ def engine(ingested_app: App) -> ConversationEngine:
     return ConversationEngine(ingested_app.bank, seed=7)
 
 
-
 def say(text: str, user: str = "ada") -> Incoming:
     return Incoming(text=text, user=user)
 

@@ -1,0 +1,117 @@
+"""`interview-bot grade` and `interview-bot eval`."""
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from rich.progress import Progress
+
+from bot.app import App
+from bot.bank.keypoints import derive_key_points
+from bot.cli import print_json
+from bot.errors import UserError
+from bot.grading.dataset import read_rows
+from bot.grading.models import Grade, GradeRequest
+from bot.grading.stats import agreement
+
+MAX_ANSWER_CHARS = 8000
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    grade = commands.add_parser("grade", help="grade one answer")
+    grade.add_argument("--question-id", help="a bank question")
+    grade.add_argument("--question", help="an ad-hoc question (with --reference)")
+    grade.add_argument("--reference", help="the reference answer for --question")
+    grade.add_argument("--answer", required=True, help="the answer; '-' reads standard input")
+    grade.add_argument("--language", default="en")
+    grade.add_argument("--tenant", default="global")
+    grade.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate = commands.add_parser("eval", help="agreement with human scores on a CSV/JSONL set")
+    evaluate.add_argument("path", type=Path)
+    evaluate.add_argument("--out", type=Path, help="write one JSONL line per row")
+
+
+def run_grade(app: App, args: argparse.Namespace) -> int:
+    answer = sys.stdin.read() if args.answer == "-" else args.answer
+    if not answer.strip():
+        raise UserError("the answer is empty")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise UserError(f"the answer is longer than {MAX_ANSWER_CHARS} characters")
+    if args.question_id:
+        question = app.bank.find(args.question_id, args.tenant)
+        request = GradeRequest(
+            question=question.question,
+            reference=question.reference,
+            key_points=tuple(question.key_points),
+            answer=answer,
+            language=args.language,
+            question_id=question.id,
+            tenant=args.tenant,
+        )
+    elif args.question and args.reference:
+        request = GradeRequest(
+            question=args.question,
+            reference=args.reference,
+            key_points=tuple(derive_key_points(args.reference)),
+            answer=answer,
+            language=args.language,
+        )
+    else:
+        raise UserError("give --question-id, or both --question and --reference")
+    grade = asyncio.run(app.grading.grade(request))
+    if args.json:
+        print_json(grade.public_json())
+    else:
+        print(render(grade))
+    return 0
+
+
+def render(grade: Grade) -> str:
+    kind = f"{grade.grader}, provisional" if grade.provisional else grade.grader
+    lines = [f"Score: {grade.score:.1f}/10 ({kind})"]
+    lines += [f"  covered: {point}" for point in grade.covered]
+    lines += [f"  missing: {point}" for point in grade.missing]
+    lines.append(grade.feedback)
+    if grade.follow_up:
+        lines.append(f"Follow-up: {grade.follow_up}")
+    return "\n".join(lines)
+
+
+def run_eval(app: App, args: argparse.Namespace) -> int:
+    rows = read_rows(args.path)
+    return asyncio.run(_evaluate(app, rows, args.out))
+
+
+async def _evaluate(app: App, rows, out: Path | None) -> int:
+    grades: list[Grade] = []
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("grading", total=len(rows))
+        for row in rows:
+            request = GradeRequest(
+                question=row.question,
+                reference=row.reference,
+                key_points=row.key_points or tuple(derive_key_points(row.reference)),
+                answer=row.answer,
+            )
+            grades.append(await app.grading.grade(request))
+            progress.advance(task)
+    result = agreement([g.score for g in grades], [row.human for row in rows])
+    print(result.line())
+    if out is not None:
+        lines = [
+            json.dumps(
+                {
+                    "row": row.row,
+                    "predicted": grade.score,
+                    "human": row.human,
+                    "grader": grade.grader,
+                    "provisional": grade.provisional,
+                    "flags": grade.flags,
+                }
+            )
+            for row, grade in zip(rows, grades, strict=True)
+        ]
+        await asyncio.to_thread(out.write_text, "\n".join(lines) + "\n", encoding="utf-8")
+    return 0
