@@ -6,10 +6,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.app import App  # imported lazily at run time: start-up stays fast
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +88,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return asyncio.run(run_console(app, sys.stdin, sys.stdout))
 
 
-async def _ingest(app: "App") -> int:  # noqa: F821 - imported lazily above
+async def _ingest(app: "App") -> int:
     reports = await app.bank.ingest_all()
     for report in reports:
         print(

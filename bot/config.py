@@ -56,7 +56,3 @@ class Settings(BaseSettings):
     def tenant_bank_dir(self) -> Path:
         """Banks imported by operators, servers and workspaces: one YAML file per tenant."""
         return self.data_dir / "banks"
-
-    @property
-    def llm_configured(self) -> bool:
-        return self.openai_api_key is not None or self.openai_base_url is not None
