@@ -8,9 +8,16 @@ from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
+from bot.grading.cache import MemoryBackend, RedisBackend, VerdictCache
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
+from bot.grading.llm import LLMGrader
 from bot.grading.offline import OfflineGrader
+from bot.grading.regrade import RegradeQueue
+from bot.llm.breaker import CircuitBreaker
+from bot.llm.chat import ChatModel, LLMOptions
+from bot.llm.prompts import PromptLibrary
+from bot.resources import resource_dir
 
 
 class App:
@@ -42,5 +49,63 @@ class App:
         return ConversationEngine(self.bank)
 
     @cached_property
+    def prompts(self) -> PromptLibrary:
+        return PromptLibrary(resource_dir("prompts"))
+
+    @cached_property
+    def chat(self) -> ChatModel | None:
+        """The LLM, or None when no LLM is configured (then nothing ever touches the network)."""
+        settings = self.settings
+        if not settings.llm_configured:
+            return None
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        options = LLMOptions(
+            model=settings.llm_model,
+            base_url=settings.openai_base_url,
+            api_key=key or "not-needed",  # local OpenAI-compatible servers ignore it
+            timeout=settings.llm_timeout,
+            max_attempts=settings.llm_max_attempts,
+            max_backoff=settings.llm_retry_max_wait,
+            structured_method=settings.llm_structured_output,
+        )
+        breaker = CircuitBreaker(
+            failures=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown
+        )
+        return ChatModel(options, breaker)
+
+    @cached_property
+    def verdict_cache(self) -> VerdictCache:
+        settings = self.settings
+        if settings.redis_url:
+            backend = RedisBackend(settings.redis_url, ttl=settings.grade_cache_ttl)
+        else:
+            backend = MemoryBackend(settings.grade_cache_size)
+        return VerdictCache(
+            backend,
+            embed=self.embedder.aembed,
+            semantic_threshold=settings.semantic_cache_threshold,
+        )
+
+    @cached_property
     def grading(self) -> GradingService:
-        return GradingService(OfflineGrader(self.embedder), InjectionGuard())
+        llm = LLMGrader(self.chat, self.prompts) if self.chat is not None else None
+        return GradingService(
+            OfflineGrader(self.embedder),
+            InjectionGuard(),
+            llm=llm,
+            cache=self.verdict_cache if llm is not None else None,
+            weights=self.settings.grading_weights,
+        )
+
+    @cached_property
+    def regrades(self) -> RegradeQueue:
+        return RegradeQueue(self.grading.regrade, retry_every=self.settings.regrade_retry_seconds)
+
+    async def aclose(self) -> None:
+        """Release connections the parts opened (Redis); safe to call more than once."""
+        if "regrades" in self.__dict__:
+            await self.regrades.stop()
+        if "verdict_cache" in self.__dict__:
+            await self.verdict_cache.close()
+        if self.__dict__.get("chat") is not None:
+            await self.chat.aclose()

@@ -1,8 +1,9 @@
 """Settings, read from the environment or a `.env` file. Secrets come only from here."""
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.resources import resource_dir
@@ -26,6 +27,21 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_max_attempts: int = Field(default=3, ge=1, le=10)
+    llm_retry_max_wait: float = Field(default=8.0, ge=0)
+    llm_structured_output: Literal["json_schema", "function_calling", "json_mode"] = "json_schema"
+    llm_breaker_failures: int = Field(default=3, ge=1)
+    llm_breaker_cooldown: float = Field(default=60.0, ge=0)
+
+    # Grading
+    grading_weights: dict[str, float] = Field(
+        default_factory=lambda: {"correctness": 0.5, "completeness": 0.3, "clarity": 0.2}
+    )
+    grade_cache_size: int = Field(default=2048, ge=0)
+    grade_cache_ttl: int = Field(default=7 * 24 * 3600, gt=0)
+    semantic_cache_threshold: float | None = Field(default=None, gt=0, le=1)
+    regrade_retry_seconds: float = Field(default=30.0, gt=0)
 
     # Storage
     data_dir: Path = Path("data")
@@ -43,6 +59,21 @@ class Settings(BaseSettings):
     # Behaviour
     default_language: str = "en"
     port: int = 3000
+
+    @field_validator("grading_weights")
+    @classmethod
+    def _known_criteria(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = set(weights) - {"correctness", "completeness", "clarity"}
+        if unknown:
+            raise ValueError(f"unknown criteria {sorted(unknown)}")
+        if any(value < 0 for value in weights.values()) or sum(weights.values()) <= 0:
+            raise ValueError("weights must be non-negative and add up to more than 0")
+        return weights
+
+    @property
+    def llm_configured(self) -> bool:
+        """An API key or a base URL (local servers often need no key) turns the LLM on."""
+        return bool(self.openai_api_key or self.openai_base_url)
 
     @property
     def resolved_chroma_path(self) -> Path:

@@ -17,6 +17,7 @@ from bot.grading.models import Grade, GradeRequest
 from bot.grading.stats import agreement
 
 MAX_ANSWER_CHARS = 8000
+EVAL_CONCURRENCY = 4
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -60,12 +61,19 @@ def run_grade(app: App, args: argparse.Namespace) -> int:
         )
     else:
         raise UserError("give --question-id, or both --question and --reference")
-    grade = asyncio.run(app.grading.grade(request))
+    grade = asyncio.run(_grade_once(app, request))
     if args.json:
         print_json(grade.public_json())
     else:
         print(render(grade))
     return 0
+
+
+async def _grade_once(app: App, request: GradeRequest) -> Grade:
+    try:
+        return await app.grading.grade(request)
+    finally:
+        await app.aclose()
 
 
 def render(grade: Grade) -> str:
@@ -85,20 +93,30 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
 
 
 async def _evaluate(app: App, rows, out: Path | None) -> int:
-    grades: list[Grade] = []
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("grading", total=len(rows))
-        for row in rows:
-            request = GradeRequest(
-                question=row.question,
-                reference=row.reference,
-                key_points=row.key_points or tuple(derive_key_points(row.reference)),
-                answer=row.answer,
-            )
-            grades.append(await app.grading.grade(request))
-            progress.advance(task)
+    # An LLM is network-bound, so a few rows run at once; offline grading is CPU-bound.
+    slots = asyncio.Semaphore(EVAL_CONCURRENCY if app.grading.uses_llm else 1)
+    try:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("grading", total=len(rows))
+
+            async def grade(row) -> Grade:
+                request = GradeRequest(
+                    question=row.question,
+                    reference=row.reference,
+                    key_points=row.key_points or tuple(derive_key_points(row.reference)),
+                    answer=row.answer,
+                )
+                async with slots:
+                    result = await app.grading.grade(request)
+                progress.advance(task)
+                return result
+
+            grades = await asyncio.gather(*(grade(row) for row in rows))
+    finally:
+        await app.aclose()
     result = agreement([g.score for g in grades], [row.human for row in rows])
     print(result.line())
+    print("graded by: " + ", ".join(f"{kind} {n}" for kind, n in _graders(grades).items()))
     if out is not None:
         lines = [
             json.dumps(
@@ -115,3 +133,11 @@ async def _evaluate(app: App, rows, out: Path | None) -> int:
         ]
         await asyncio.to_thread(out.write_text, "\n".join(lines) + "\n", encoding="utf-8")
     return 0
+
+
+def _graders(grades: list[Grade]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for grade in grades:
+        kind = f"{grade.grader} (provisional)" if grade.provisional else grade.grader
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts

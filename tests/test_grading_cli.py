@@ -74,3 +74,37 @@ def test_eval_reports_bad_rows_by_line(cli_env, capsys, tmp_path: Path):
     data.write_text('{"question": "q", "reference": "r", "answer": "a", "score": 1}\nnot json\n')
     code, _, err = run(capsys, "eval", str(data))
     assert code == 2 and "set.jsonl:2: not valid JSON" in err
+
+
+async def test_grade_and_eval_use_a_configured_llm(cli_env, capsys, monkeypatch, tmp_path: Path):
+    import asyncio
+
+    from tests.fakes import grader_responders
+    from tests.fakes.openai_server import ScriptedLLM
+
+    calibration = Path(__file__).parents[1] / "bench" / "data" / "calibration.jsonl"
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("".join(calibration.read_text().splitlines(keepends=True)[:12]))
+    async with ScriptedLLM(responder=grader_responders.honest) as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+        monkeypatch.setenv("LLM_MODEL", "scripted")
+        answer = "Attention dropout zeroes post-softmax attention weights with probability p."
+        argv = ["grade", "--question-id", "attention-dropout", "--answer", answer, "--json"]
+        code = await asyncio.to_thread(main, argv)
+        grade = json.loads(capsys.readouterr().out)
+        assert code == 0 and grade["grader"] == "llm" and len(llm.requests) == 1
+
+        out_file = tmp_path / "out.jsonl"
+        code = await asyncio.to_thread(main, ["eval", str(subset), "--out", str(out_file)])
+        out = capsys.readouterr().out
+        assert code == 0 and "n=12 pearson_r=" in out and "graded by: llm 12" in out
+        assert len(llm.requests) == 13
+
+        llm.mode = "500"
+        monkeypatch.setenv("LLM_RETRY_MAX_WAIT", "0")
+        code = await asyncio.to_thread(main, ["eval", str(subset), "--out", str(out_file)])
+        out = capsys.readouterr().out
+        written = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert code == 0 and "offline (provisional) 12" in out
+    assert [w["row"] for w in written] == list(range(1, 13))
+    assert all(w["provisional"] and "llm_unavailable" in w["flags"] for w in written)

@@ -1,42 +1,155 @@
-"""The grading pipeline the engine and the CLI call: guard first, then a grader."""
+"""The grading pipeline the engine and the CLI call: guard, then the LLM or the offline grader.
 
+- The guard runs first. Suspicious spans are cut before any grader sees the answer, and when the
+  guard (or the model itself) flags an injection, the score can't exceed what the offline
+  evidence supports, whatever the model said.
+- With an LLM configured, a failed call (after retries, or with the circuit open) falls back to
+  an offline grade marked provisional; `regrade` is what the background queue calls later.
+- Without an LLM, the offline grade is final.
+"""
+
+import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Protocol
 
+from bot.grading.cache import VerdictCache
 from bot.grading.guard import InjectionGuard
+from bot.grading.llm import Appeal, Judgement, LLMGrader
 from bot.grading.models import INJECTION_FLAG, Grade, GradeRequest
 from bot.grading.offline import OfflineGrader
+from bot.grading.verdict import to_grade
+from bot.llm.chat import LLMUnavailable
 
+log = logging.getLogger(__name__)
+
+LLM_UNAVAILABLE = "llm_unavailable"
 INJECTION_NOTE = (
     "Part of this answer reads like instructions to the grader, so it was graded only on what it "
     "demonstrably covers."
 )
+PROVISIONAL_NOTE = (
+    "The AI grader is not reachable right now, so this is a provisional offline grade; it may be "
+    "updated when the grader is back."
+)
+DEFAULT_WEIGHTS = {"correctness": 0.5, "completeness": 0.3, "clarity": 0.2}
 
 
 class Grader(Protocol):
-    async def grade(self, request: GradeRequest) -> Grade: ...
+    """What the engine relies on."""
+
+    @property
+    def uses_llm(self) -> bool: ...
+
+    async def grade(self, request: GradeRequest, *, appeal: Appeal | None = None) -> Grade:
+        """A grade, always: provisional (offline) if the LLM failed."""
+
+    async def regrade(self, request: GradeRequest) -> Grade:
+        """An LLM grade, or `LLMUnavailable`; for provisional grades, later."""
 
 
 class GradingService:
-    """Checks the answer for injection, grades it, and caps what an injection could gain.
-
-    When the guard fires, the grade is computed from the answer without the suspicious spans and
-    can never exceed what the offline evidence supports.
-    """
-
-    def __init__(self, offline: OfflineGrader, guard: InjectionGuard) -> None:
+    def __init__(
+        self,
+        offline: OfflineGrader,
+        guard: InjectionGuard,
+        *,
+        llm: LLMGrader | None = None,
+        cache: VerdictCache | None = None,
+        weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    ) -> None:
         self._offline = offline
         self._guard = guard
+        self._llm = llm
+        self._cache = cache
+        self._weights = dict(weights)
 
-    async def grade(self, request: GradeRequest) -> Grade:
+    @property
+    def uses_llm(self) -> bool:
+        return self._llm is not None
+
+    async def grade(self, request: GradeRequest, *, appeal: Appeal | None = None) -> Grade:
+        return await self._grade(request, appeal, fallback=True)
+
+    async def regrade(self, request: GradeRequest) -> Grade:
+        return await self._grade(request, None, fallback=False)
+
+    async def _grade(
+        self, request: GradeRequest, appeal: Appeal | None, *, fallback: bool
+    ) -> Grade:
         verdict = self._guard.inspect(request.answer)
-        if not verdict.flagged:
-            return await self._offline.grade(request)
-        cleaned = replace(request, answer=verdict.without_spans(request.answer))
-        grade = await self._offline.grade(cleaned)
+        if appeal is not None:
+            appeal_verdict = self._guard.inspect(appeal.text)
+            if appeal_verdict.flagged:
+                verdict = replace(verdict, signals=(*verdict.signals, *appeal_verdict.signals))
+                appeal = replace(appeal, text=appeal_verdict.without_spans(appeal.text))
+        cleaned = (
+            replace(request, answer=verdict.without_spans(request.answer))
+            if verdict.spans
+            else request
+        )
+        if self._llm is None:
+            grade = await self._offline.grade(cleaned)
+        else:
+            try:
+                grade = await self._llm_grade(cleaned, appeal)
+            except LLMUnavailable as exc:
+                if not fallback:
+                    raise
+                log.warning("LLM grading failed (%s); offline provisional grade", exc.reason)
+                grade = await self._offline.grade(cleaned)
+                grade = grade.model_copy(
+                    update={
+                        "provisional": True,
+                        "flags": [*grade.flags, LLM_UNAVAILABLE],
+                        "feedback": f"{grade.feedback} {PROVISIONAL_NOTE}".strip(),
+                    }
+                )
+        if verdict.flagged or grade.model_flagged_injection:
+            grade = await self._capped(grade, cleaned, verdict.signals)
+        return grade
+
+    async def _llm_grade(self, request: GradeRequest, appeal: Appeal | None) -> Grade:
+        assert self._llm is not None
+        version, model = self._llm.version, self._llm.model
+        hit = None
+        if self._cache is not None and appeal is None:
+            hit = await self._cache.get(request, version, model)
+        if hit is not None:
+            judgement = Judgement(hit.verdict, boundary="", tokens=0, attempts=0)
+        else:
+            judgement = await self._llm.judge(request, appeal)
+            if self._cache is not None and appeal is None:
+                await self._cache.put(request, version, model, judgement.verdict)
+        return to_grade(
+            request,
+            judgement,
+            weights=self._weights,
+            instructions=self._llm.instructions(),
+            prompt_version=version,
+            model=model,
+        )
+
+    async def _capped(self, grade: Grade, cleaned: GradeRequest, signals: tuple[str, ...]) -> Grade:
+        """The grade, its score held to the offline evidence of the answer without injection.
+
+        The ceiling is the offline score and, below it, the share of key points the offline
+        grader found: an injected answer earns credit only for points it demonstrably makes.
+        """
+        offline = grade if grade.grader == "offline" else await self._offline.grade(cleaned)
+        ceiling = min(offline.score, evidence_ceiling(offline))
+        flags = [*grade.flags, INJECTION_FLAG, *signals]
+        if grade.model_flagged_injection and not signals:
+            flags.append("model_flagged")
         return grade.model_copy(
             update={
-                "flags": [*grade.flags, INJECTION_FLAG, *verdict.signals],
+                "score": min(grade.score, ceiling),
+                "flags": list(dict.fromkeys(flags)),
                 "feedback": f"{grade.feedback} {INJECTION_NOTE}".strip(),
             }
         )
+
+
+def evidence_ceiling(offline: Grade) -> float:
+    total = len(offline.covered) + len(offline.missing)
+    return round(10 * len(offline.covered) / total, 1) if total else offline.score

@@ -28,6 +28,7 @@ class Grade(BaseModel):
     criteria: dict[str, float] = Field(default_factory=dict)
     covered: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+    evidence: dict[str, str] = Field(default_factory=dict)  # covered point -> quote (LLM only)
     feedback: str = ""
     follow_up: str | None = None
     flags: list[str] = Field(default_factory=list)
@@ -36,6 +37,8 @@ class Grade(BaseModel):
     language: str = "en"
     prompt_version: str | None = None
     model: str | None = None
+    tokens: int = 0
+    model_flagged_injection: bool = Field(default=False, exclude=True)
 
     def public_json(self) -> dict:
         return self.model_dump(mode="json")

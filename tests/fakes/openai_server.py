@@ -195,8 +195,11 @@ def generic_responder(body: dict[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"value": value}
 
 
+SCORE_NAMES = ("score", "correctness", "completeness", "clarity", "rating")
+
+
 def _is_score(name: str, node: dict[str, Any], value: Any) -> bool:
-    if "score" not in name.lower():
+    if not any(part in name.lower() for part in SCORE_NAMES):
         return False
     kind = _type_of(node) if node else None
     if kind in ("integer", "number"):

@@ -1,0 +1,1 @@
+"""Talking to an OpenAI-compatible model: prompt files, retries, circuit breaker."""

@@ -1,0 +1,207 @@
+"""One OpenAI-compatible chat model (langchain-openai), with bounded retries and a breaker.
+
+LangChain is imported only when the first call is made, so a bot without an LLM never pays for it.
+Timeouts, 429 (honouring Retry-After), 5xx, connection errors, unparsable JSON and schema
+violations are retried with jittered exponential backoff (tenacity); the whole call then either
+returns or raises `LLMUnavailable`, and the circuit breaker counts it.
+"""
+
+import random
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from bot.llm.breaker import CircuitBreaker
+
+if TYPE_CHECKING:
+    import httpx
+    from langchain_core.language_models import BaseChatModel
+
+Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
+StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
+MAX_RETRY_AFTER = 30.0
+
+
+class LLMUnavailable(Exception):
+    """The model could not give a usable answer after the allowed attempts (or the circuit is
+    open). `reason` is short and safe to log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidOutput(Exception):
+    """The model answered, but not with what the schema or our checks accept. Retried."""
+
+
+@dataclass(frozen=True)
+class LLMOptions:
+    model: str
+    base_url: str | None
+    api_key: str
+    timeout: float = 20.0
+    max_attempts: int = 3
+    deadline: float = 60.0
+    max_backoff: float = 8.0
+    structured_method: StructuredMethod = "json_schema"
+
+
+@dataclass(frozen=True)
+class Completion(Generic[T]):
+    value: T
+    tokens: int
+    attempts: int
+
+
+class ChatModel:
+    def __init__(self, options: LLMOptions, breaker: CircuitBreaker) -> None:
+        self.options = options
+        self.breaker = breaker
+        self.tokens_used = 0
+        self.retries = 0
+        self.failures = 0
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def name(self) -> str:
+        return self.options.model
+
+    @cached_property
+    def _model(self) -> "BaseChatModel":
+        import httpx
+        from langchain_openai import ChatOpenAI
+
+        # Our own HTTP client: langchain-openai's shared default outlives the event loop it was
+        # made in, and we want to close connections on shutdown.
+        self._http = httpx.AsyncClient(timeout=self.options.timeout)
+        return ChatOpenAI(
+            model=self.options.model,
+            base_url=self.options.base_url,
+            api_key=self.options.api_key,
+            temperature=0,
+            timeout=self.options.timeout,
+            max_retries=0,  # tenacity retries, so the breaker sees every failure
+            http_async_client=self._http,
+        )
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+            self.__dict__.pop("_model", None)
+
+    async def structured(
+        self, schema: type[Model], messages: list[tuple[str, str]]
+    ) -> Completion[Model]:
+        """The model's reply parsed into `schema` (pydantic validation included)."""
+        runnable = self._model.with_structured_output(
+            schema, method=self.options.structured_method, include_raw=True
+        )
+
+        async def call() -> tuple[Model, int]:
+            try:
+                result: dict[str, Any] = await runnable.ainvoke(messages)
+            except ValidationError as exc:  # the json_schema path validates inside the client
+                raise InvalidOutput(f"the model's reply did not match {schema.__name__}") from exc
+            tokens = _tokens(result.get("raw"))
+            parsed = result.get("parsed")
+            if result.get("parsing_error") is not None or not isinstance(parsed, schema):
+                self.tokens_used += tokens
+                raise InvalidOutput(f"the model's reply did not match {schema.__name__}")
+            return parsed, tokens
+
+        return await self._run(call)
+
+    async def text(self, messages: list[tuple[str, str]]) -> Completion[str]:
+        async def call() -> tuple[str, int]:
+            message = await self._model.ainvoke(messages)
+            content = message.content if isinstance(message.content, str) else ""
+            if not content.strip():
+                raise InvalidOutput("the model's reply was empty")
+            return content.strip(), _tokens(message)
+
+        return await self._run(call)
+
+    async def _run(self, call) -> Completion:
+        if not self.breaker.allow():
+            raise LLMUnavailable("circuit open")
+        attempts = 0
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.options.max_attempts)
+            | stop_after_delay(self.options.deadline),
+            wait=self._wait,
+            retry=retry_if_exception(_transient),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    value, tokens = await call()
+        except (openai.OpenAIError, InvalidOutput) as exc:
+            self.failures += 1
+            self.retries += attempts - 1
+            self.breaker.record_failure()
+            raise LLMUnavailable(_describe(exc)) from exc
+        self.retries += attempts - 1
+        self.tokens_used += tokens
+        self.breaker.record_success()
+        return Completion(value, tokens, attempts)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = _retry_after(exc)
+        if hinted is not None:
+            return min(hinted, MAX_RETRY_AFTER) + random.uniform(0, 0.25)
+        return wait_random_exponential(multiplier=0.5, max=self.options.max_backoff)(state)
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(
+        exc,
+        openai.APITimeoutError
+        | openai.APIConnectionError
+        | openai.RateLimitError
+        | openai.InternalServerError
+        | InvalidOutput,
+    )
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            return float(headers[name]) * scale
+        except (KeyError, ValueError):
+            continue
+    return None
+
+
+def _tokens(message: Any) -> int:
+    usage = getattr(message, "usage_metadata", None) or {}
+    return int(usage.get("total_tokens", 0))
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection failed"
+    return "invalid output"
