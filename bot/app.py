@@ -1,6 +1,9 @@
 """The object graph, built in one place from Settings. Parts are created on first use."""
 
 from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.service import BankService
@@ -14,10 +17,13 @@ from bot.grading.guard import InjectionGuard
 from bot.grading.llm import LLMGrader
 from bot.grading.offline import OfflineGrader
 from bot.grading.regrade import RegradeQueue
+from bot.i18n.catalog import Catalog
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.chat import ChatModel, LLMOptions
 from bot.llm.prompts import PromptLibrary
 from bot.resources import resource_dir
+from bot.storage.database import create_engine, migrate
+from bot.storage.repository import Repository
 
 
 class App:
@@ -45,8 +51,34 @@ class App:
         )
 
     @cached_property
+    def database(self) -> AsyncEngine:
+        return create_engine(self.settings.resolved_database_url)
+
+    @cached_property
+    def repository(self) -> Repository:
+        return Repository(self.database)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return Catalog(Path(__file__).resolve().parent / "i18n" / "locales")
+
+    @cached_property
     def engine(self) -> ConversationEngine:
-        return ConversationEngine(self.bank)
+        return ConversationEngine(
+            self.bank,
+            self.repository,
+            self.grading,
+            self.catalog,
+            regrades=self.regrades if self.grading.uses_llm else None,
+            default_language=self.settings.default_language,
+        )
+
+    async def start(self) -> None:
+        """Bring the database schema up to date and pick up work a previous run left."""
+        await migrate(self.database)
+        if self.grading.uses_llm:
+            self.regrades.start()
+        await self.engine.resume()
 
     @cached_property
     def prompts(self) -> PromptLibrary:
@@ -109,3 +141,5 @@ class App:
             await self.verdict_cache.close()
         if self.__dict__.get("chat") is not None:
             await self.chat.aclose()
+        if "database" in self.__dict__:
+            await self.database.dispose()

@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("console", help="chat in the terminal (reads stdin line by line)")
     commands.add_parser("ingest", help="embed the bank into Chroma (only what changed)")
 
+    feedback = commands.add_parser("feedback", help="grades users disputed")
+    feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_commands.add_parser("export", help="write disputed grades as CSV")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     from bot.grading_cli import add_commands
 
     add_commands(commands)
@@ -83,9 +87,48 @@ def _dispatch(args: argparse.Namespace) -> int:
         return runner(app, args)
     if args.command == "ingest":
         return asyncio.run(_ingest(app))
+    if args.command == "feedback":
+        return asyncio.run(_export_feedback(app, args.out))
     from bot.adapters.console import run_console
 
-    return asyncio.run(run_console(app, sys.stdin, sys.stdout))
+    banner = None
+    if args.command in (None, "run"):
+        banner = (
+            "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the terminal chat; "
+            "set one to connect Discord or Slack (see the README)."
+        )
+    return asyncio.run(run_console(app, sys.stdin, sys.stdout, banner=banner))
+
+
+async def _export_feedback(app: "App", out: Path | None) -> int:
+    import csv
+    import io
+
+    await app.start()
+    try:
+        rows = await app.repository.feedback_rows()
+    finally:
+        await app.aclose()
+    buffer = io.StringIO()
+    fields = [
+        "attempt",
+        "tenant",
+        "question",
+        "score",
+        "grader",
+        "votes",
+        "appeal",
+        "regrade_score",
+        "appeal_accepted",
+    ]
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    if out is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        await asyncio.to_thread(out.write_text, buffer.getvalue(), encoding="utf-8")
+    return 0
 
 
 async def _ingest(app: "App") -> int:

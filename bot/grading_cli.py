@@ -14,6 +14,7 @@ from bot.cli import print_json
 from bot.errors import UserError
 from bot.grading.dataset import read_rows
 from bot.grading.models import Grade, GradeRequest
+from bot.grading.notes import notes_for
 from bot.grading.stats import agreement
 
 MAX_ANSWER_CHARS = 8000
@@ -71,9 +72,11 @@ def run_grade(app: App, args: argparse.Namespace) -> int:
 
 async def _grade_once(app: App, request: GradeRequest) -> Grade:
     try:
-        return await app.grading.grade(request)
+        grade = await app.grading.grade(request)
     finally:
         await app.aclose()
+    feedback = " ".join([grade.feedback, *notes_for(grade)]).strip()
+    return grade.model_copy(update={"feedback": feedback})
 
 
 def render(grade: Grade) -> str:

@@ -1,33 +1,71 @@
-"""The terminal chat: one line in, the engine's replies out. Works with a pipe or a TTY."""
+"""The terminal chat: one line in, the engine's replies out. Works with a pipe or a TTY.
+
+Buttons are shown as numbered options; typing the number presses the button.
+"""
 
 import asyncio
 import getpass
 from typing import TextIO
 
 from bot.app import App
-from bot.engine.events import Incoming
+from bot.engine.events import Button, Incoming, Reply
 
 PROMPT = "> "
+CONSOLE_TENANT = "console"
 
 
-async def run_console(app: App, stdin: TextIO, stdout: TextIO) -> int:
+async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
+    await app.start()
+    try:
+        return await _chat(app, stdin, stdout, banner)
+    finally:
+        await app.aclose()
+
+
+async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> int:
     engine = app.engine
-    interactive = stdin.isatty()
-    stdout.write(
-        "interview-bot: type `help` for commands, `next` for a question, Ctrl-D to quit.\n"
-    )
     user = getpass.getuser()
+    interactive = stdin.isatty()
+
+    async def notify(_delivery, replies: list[Reply]) -> None:
+        _write(stdout, replies, [])
+
+    engine.add_notifier(notify)
+    if banner:
+        stdout.write(banner + "\n")
+    stdout.write(
+        "interview-bot: type `help` for commands, `next` for a question, `quit` to leave.\n"
+    )
+    stdout.flush()
+    options: list[Button] = []
     while True:
         if interactive:
             stdout.write(PROMPT)
             stdout.flush()
         line = await asyncio.to_thread(stdin.readline)
-        if not line:
+        if not line or line.strip().lower() in {"quit", "exit"}:
             return 0
-        if line.strip().lower() in {"quit", "exit"}:
-            return 0
-        for reply in await engine.handle(Incoming(text=line.rstrip("\n"), user=user)):
-            stdout.write(reply.text + "\n")
-            if reply.buttons:
-                stdout.write("  [" + "] [".join(reply.buttons) + "]\n")
-        stdout.flush()
+        text = line.rstrip("\n")
+        incoming = Incoming(text=text, user=user, tenant=CONSOLE_TENANT, user_name=user)
+        choice = text.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(options):
+            button = options[int(choice) - 1]
+            incoming = Incoming(
+                text="", user=user, tenant=CONSOLE_TENANT, user_name=user, action=button.action
+            )
+        replies = await engine.handle(incoming)
+        options = []
+        _write(stdout, replies, options)
+
+
+def _write(stdout: TextIO, replies: list[Reply], options: list[Button]) -> None:
+    for reply in replies:
+        if reply.title:
+            stdout.write(f"== {reply.title} ==\n")
+        stdout.write(reply.text + "\n")
+        for button in reply.buttons:
+            if button.action.startswith("answer:"):
+                continue  # in a terminal, the next line is the answer
+            options.append(button)
+            stdout.write(f"  [{len(options)}] {button.label}\n")
+    stdout.flush()

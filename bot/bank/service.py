@@ -23,9 +23,28 @@ class BankService:
         self._shipped_dir = shipped_dir
         self._tenant_files = tenant_files
         self.store = store
+        self._cache: dict[str, tuple[tuple, list[Question]]] = {}
 
     def questions(self, tenant: str = GLOBAL_TENANT) -> list[Question]:
-        """Every question visible to `tenant`: its own entries override global ones by id."""
+        """Every question visible to `tenant`: its own entries override global ones by id.
+
+        Parsed files are reused until one of them changes on disk (checked by mtime)."""
+        stamp = self._stamp(tenant)
+        cached = self._cache.get(tenant)
+        if cached is not None and cached[0] == stamp:
+            return list(cached[1])
+        questions = self._load(tenant)
+        self._cache[tenant] = (stamp, questions)
+        return list(questions)
+
+    def _stamp(self, tenant: str) -> tuple:
+        paths = [self._tenant_files.path(GLOBAL_TENANT)]
+        if tenant != GLOBAL_TENANT:
+            paths.append(self._tenant_files.path(check_tenant(tenant)))
+        files = [*sorted(self._shipped_dir.glob("*.y*ml")), *paths]
+        return tuple((str(p), p.stat().st_mtime_ns if p.exists() else None) for p in files)
+
+    def _load(self, tenant: str) -> list[Question]:
         shipped = load_bank(self._shipped_dir)
         extra = self._tenant_files.load(GLOBAL_TENANT)
         check_unique(

@@ -1,112 +1,645 @@
-"""Routes a message to a command or to the answer of the question open in that place."""
+"""All behaviour behind every adapter: commands, practice, hints, grading, stats.
 
+`handle(incoming)` is the one entry point. Messages of one user are handled one at a time (a lock
+per user), and an open question is closed with a conditional update before its answer is graded,
+so two messages at once, or two bot instances, never grade the same question twice. The answer is
+stored (status pending) before grading starts.
+"""
+
+import asyncio
+import logging
 import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.bank.models import Question
 from bot.bank.service import BankService
+from bot.engine import render
+from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
+from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
+from bot.errors import UserError
+from bot.grading.grader import Grader
+from bot.grading.llm import Appeal
+from bot.grading.models import Grade, GradeRequest
+from bot.grading.regrade import RegradeJob, RegradeQueue
+from bot.i18n.catalog import Catalog, Translator
+from bot.storage.models import Attempt, Served, User
+from bot.storage.repository import Repository
 
+log = logging.getLogger(__name__)
+
+HINT_PENALTY = 0.2  # each hint lowers the attainable score by 20%
+MAX_HINTS = 2
 ASK_MIN_SCORE = 0.35
 HELP = """Commands:
-  next [topic]   ask me a question (then type your answer)
-  reveal         show the reference answer of the open question
-  skip           drop the open question
-  ask <text>     find the bank's questions closest to <text>
-  topics         list the topics
-  help           this list"""
+  next [topic] [difficulty]   a question (then type your answer)
+  hint                        a hint (each one lowers the score you can reach)
+  reveal                      the reference answer
+  skip                        drop the question
+  ask <question>              answers from the question bank
+  interview start [n] [topic] a mock interview (in a direct message)
+  interview stop              end it
+  stats                       your scores
+  leaderboard                 the top scores here
+  language <code>             reply in this language (e.g. es)
+  appeal <why>                ask for a re-grade of your last answer
+  topics                      the topics
+  help                        this list"""
+
+Notify = Callable[["Delivery", list[Reply]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class _Place:
+class Delivery:
+    """Where to send a message the user didn't just ask for (a re-grade)."""
+
     tenant: str
     channel: str
+    thread: str | None
     user: str
 
 
+@dataclass
+class Turn:
+    incoming: Incoming
+    user: User
+    language: str
+    tr: Translator
+
+
 class ConversationEngine:
-    def __init__(self, bank: BankService, *, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        bank: BankService,
+        repository: Repository,
+        grader: Grader,
+        catalog: Catalog,
+        *,
+        regrades: RegradeQueue | None = None,
+        default_language: str = "en",
+        seed: int | None = None,
+    ) -> None:
         self._bank = bank
-        self._open: dict[_Place, Question] = {}
-        self._seen: dict[_Place, set[str]] = {}
+        self._repo = repository
+        self._grader = grader
+        self._catalog = catalog
+        self._regrades = regrades
+        self._default_language = default_language
         self._random = random.Random(seed)
+        self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._notify: list[Notify] = []
+        if regrades is not None:
+            regrades.add_listener(self._on_regraded)
+
+    def add_notifier(self, notify: Notify) -> None:
+        self._notify.append(notify)
+
+    # ---- entry points
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        async with self._locks[(incoming.tenant, incoming.user)]:
+            user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
+            language = self._language(user, incoming)
+            turn = Turn(incoming, user, language, self._catalog.translator(language))
+            try:
+                return await self._route(turn)
+            except UserError as exc:
+                return [Reply(str(exc))]
+
+    async def attach_thread(self, served_id: int, thread: str) -> None:
+        """An adapter opened a thread for a question: answers are expected there."""
+        await self._repo.attach_thread(served_id, thread)
+
+    async def resume(self) -> int:
+        """After a restart: grade answers stored but never graded, queue provisional ones."""
+        count = 0
+        for attempt in await self._repo.unfinished_attempts():
+            request = await self._request_for(attempt)
+            if request is None:
+                continue
+            count += 1
+            if attempt.status == "pending":
+                grade = await self._grader.grade(request)
+                await self._save(attempt, grade)
+            if self._regrades is not None and (attempt.provisional or attempt.status == "pending"):
+                self._regrades.submit(RegradeJob(str(attempt.id), request))
+        return count
+
+    # ---- routing
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        incoming = turn.incoming
+        if incoming.action:
+            return await self._action(turn, incoming.action)
         text = incoming.text.strip()
-        place = _Place(incoming.tenant, incoming.channel, incoming.user)
+        served = await self._repo.open_served(
+            incoming.tenant, turn.user.id, incoming.channel, incoming.thread
+        )
+        daily = None
+        if served is None and incoming.thread:
+            daily = await self._repo.daily_by_thread(incoming.tenant, incoming.thread)
+        expecting_answer = served is not None or daily is not None
+        topics = self._topics(incoming.tenant)
+        command = parse(text, topics, strict=expecting_answer and not incoming.command)
+        if command is not None:
+            return await self._command(turn, command)
+        if served is not None:
+            return await self._answer(turn, served, incoming.text)
+        if daily is not None:
+            from bot.engine.flows.daily import answer_daily
+
+            return await answer_daily(self, turn, daily)
         if not text:
-            return [Reply("Type `help` to see what I can do.")]
-        command, _, argument = text.partition(" ")
-        handler = {
+            return [Reply(turn.tr("Type `help` to see what I can do."))]
+        return [Reply(turn.tr("No question is open here. Type `next` for one, or `help`."))]
+
+    async def _command(self, turn: Turn, command: Command) -> list[Reply]:
+        from bot.engine.flows import interview
+
+        handlers = {
             "help": self._help,
+            "topics": self._list_topics,
             "next": self._next,
+            "hint": self._hint,
             "reveal": self._reveal,
             "skip": self._skip,
             "ask": self._ask,
-            "topics": self._topics,
-        }.get(command.lower())
-        if handler is not None:
-            return await handler(place, argument.strip())
-        if place in self._open:
-            return self._answer(place, text)
-        return [Reply("I don't know that command. Type `help`, or `next` for a question.")]
+            "stats": self._stats,
+            "leaderboard": self._leaderboard,
+            "language": self._set_language,
+            "appeal": self._appeal,
+            "bank": self._bank_command,
+            "interview": interview.command,
+        }
+        handler = handlers.get(command.name)
+        if handler is None:
+            return [Reply(turn.tr("That command isn't available here yet. Type `help`."))]
+        return (
+            await handler(self, turn, command)
+            if command.name == "interview"
+            else (await handler(turn, command))
+        )
 
-    async def _help(self, place: _Place, argument: str) -> list[Reply]:
-        return [Reply(HELP)]
+    async def _action(self, turn: Turn, action: str) -> list[Reply]:
+        name, _, argument = action.partition(":")
+        if name == "next":
+            return await self._next(turn, Command("next"))
+        if name in {"hint", "reveal", "skip"} and argument.isdigit():
+            served = await self._repo.served(int(argument))
+            if served is None or served.user_id != turn.user.id:
+                return [Reply(turn.tr("That button belongs to someone else's question."))]
+            method = {"hint": self._hint, "reveal": self._reveal, "skip": self._skip}[name]
+            return await method(turn, Command(name), served)
+        if name == "vote":
+            direction, _, attempt_id = argument.partition(":")
+            if attempt_id.isdigit() and direction in {"up", "down"}:
+                await self._repo.vote(int(attempt_id), turn.user.id, 1 if direction == "up" else -1)
+                return [
+                    Reply(
+                        turn.tr("Thanks, your feedback on the grade is recorded."),
+                        visibility="ephemeral",
+                    )
+                ]
+        if name == "answer" and argument.isdigit():
+            served = await self._repo.served(int(argument))
+            if served is None or served.user_id != turn.user.id or served.status != "open":
+                return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
+            return await self._answer(turn, served, turn.incoming.text)
+        return [Reply(turn.tr("That button is no longer valid."))]
 
-    async def _topics(self, place: _Place, argument: str) -> list[Reply]:
-        topics = sorted({q.topic for q in self._bank.questions(place.tenant)})
-        return [Reply("Topics: " + ", ".join(topics))]
+    # ---- commands
 
-    async def _next(self, place: _Place, argument: str) -> list[Reply]:
-        pool = self._bank.questions(place.tenant)
-        if argument:
-            pool = [q for q in pool if q.topic.startswith(argument.lower())]
-            if not pool:
-                return [Reply(f"No questions on '{argument}'. Type `topics` to see them.")]
-        seen = self._seen.setdefault(place, set())
-        fresh = [q for q in pool if q.id not in seen] or pool
-        if len(fresh) == len(pool):
-            seen.difference_update(q.id for q in pool)  # the whole set was seen: start over
-        question = self._random.choice(fresh)
-        seen.add(question.id)
-        self._open[place] = question
+    async def _help(self, turn: Turn, command: Command) -> list[Reply]:
+        return [Reply(turn.tr(HELP))]
+
+    async def _list_topics(self, turn: Turn, command: Command) -> list[Reply]:
+        topics = sorted(self._topics(turn.incoming.tenant))
+        return [Reply(turn.tr("Topics: {topics}", topics=", ".join(topics)))]
+
+    async def _next(self, turn: Turn, command: Command) -> list[Reply]:
+        picked = await self.pick_questions(turn, command.args)
+        if not picked:
+            return [Reply(turn.tr("No questions match that. Type `topics` to see them."))]
+        question = picked[0]
+        served = await self._repo.serve(
+            tenant_id=turn.incoming.tenant,
+            user_id=turn.user.id,
+            question_id=question.id,
+            channel=turn.incoming.channel,
+            thread=None if turn.incoming.is_dm else turn.incoming.thread,
+            mode="practice",
+        )
+        return [render.question_reply(turn.tr, question, served.id)]
+
+    async def pick_questions(
+        self, turn: Turn, filters: tuple[str, ...], count: int = 1
+    ) -> list[Question]:
+        """Questions new to the user in this tenant; once the whole filtered set was seen, the
+        cycle starts again."""
+        pool = self.bank_questions(turn.incoming.tenant, filters)
+        seen = await self._repo.seen_question_ids(turn.incoming.tenant, turn.user.id)
+        fresh = [q for q in pool if q.id not in seen]
+        picked = self._random.sample(fresh, min(count, len(fresh)))
+        if len(picked) < count:
+            rest = [q for q in pool if q not in picked]
+            picked += self._random.sample(rest, min(count - len(picked), len(rest)))
+        return picked
+
+    async def _current(self, turn: Turn, served: Served | None) -> Served | None:
+        if served is not None:
+            return served
+        return await self._repo.open_served(
+            turn.incoming.tenant, turn.user.id, turn.incoming.channel, turn.incoming.thread
+        )
+
+    async def _hint(
+        self, turn: Turn, command: Command, served: Served | None = None
+    ) -> list[Reply]:
+        served = await self._current(turn, served)
+        if served is None or served.status != "open":
+            return [Reply(turn.tr("No question is open. Type `next` for one."))]
+        if served.hints >= MAX_HINTS:
+            return [Reply(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
+        question = self.question(turn.incoming.tenant, served.question_id)
+        hints = await self._repo.add_hint(served.id)
+        if hints == 1:
+            text = turn.tr("Hint: think about {ideas}.", ideas=", ".join(question.tags[:4]))
+        else:
+            text = turn.tr(
+                "Hint: a strong answer says that {point}",
+                point=_lower_first(question.key_points[0]),
+            )
+        cap = _max_score(hints)
+        note = turn.tr("You can now score at most {max}/10.", max=f"{cap:g}")
+        return [Reply(f"{text}\n{note}", visibility="ephemeral")]
+
+    async def _reveal(
+        self, turn: Turn, command: Command, served: Served | None = None
+    ) -> list[Reply]:
+        served = await self._current(turn, served)
+        if served is None:
+            attempt = await self._repo.last_attempt(turn.incoming.tenant, turn.user.id)
+            if attempt is None:
+                return [Reply(turn.tr("No question is open. Type `next` for one."))]
+            served = await self._repo.served(attempt.served_id)
+            assert served is not None
+        question = self.question(turn.incoming.tenant, served.question_id)
+        if await self._repo.close_served(served.id, "revealed"):
+            await self._repo.add_attempt(
+                served_id=served.id,
+                tenant_id=served.tenant_id,
+                user_id=turn.user.id,
+                question_id=served.question_id,
+                answer="",
+                language=turn.language,
+                status="revealed",
+                score=0.0,
+            )
         return [
             Reply(
-                f"Question {question.number} ({question.topic}, difficulty "
-                f"{question.difficulty}/3):\n{question.question}\n\nType your answer.",
-                buttons=("reveal", "skip"),
+                question.reference,
+                title=turn.tr("Reference answer"),
+                buttons=(render.Button("next", turn.tr("Next question"), "primary"),),
             )
         ]
 
-    def _answer(self, place: _Place, text: str) -> list[Reply]:
-        question = self._open.pop(place)
-        points = "\n".join(f"  - {point}" for point in question.key_points)
-        return [
-            Reply(
-                f"Thanks, your answer is noted ({len(text.split())} words). "
-                f"A strong answer covers:\n{points}",
-                buttons=("next",),
-            )
-        ]
+    async def _skip(
+        self, turn: Turn, command: Command, served: Served | None = None
+    ) -> list[Reply]:
+        served = await self._current(turn, served)
+        if served is None or not await self._repo.close_served(served.id, "skipped"):
+            return [Reply(turn.tr("No question is open. Type `next` for one."))]
+        return [Reply(turn.tr("Skipped. Type `next` for another question."))]
 
-    async def _reveal(self, place: _Place, argument: str) -> list[Reply]:
-        question = self._open.pop(place, None)
-        if question is None:
-            return [Reply("No question is open. Type `next` for one.")]
-        return [Reply(f"Reference answer:\n{question.reference}", buttons=("next",))]
-
-    async def _skip(self, place: _Place, argument: str) -> list[Reply]:
-        if self._open.pop(place, None) is None:
-            return [Reply("No question is open. Type `next` for one.")]
-        return [Reply("Skipped. Type `next` for another question.")]
-
-    async def _ask(self, place: _Place, argument: str) -> list[Reply]:
-        if not argument:
-            return [Reply("Usage: ask <what you want to know>")]
-        hits = await self._bank.store.search(argument, k=3, tenant=place.tenant)
+    async def _ask(self, turn: Turn, command: Command) -> list[Reply]:
+        hits = await self._bank.store.search(command.rest, k=3, tenant=turn.incoming.tenant)
         close = [hit for hit in hits if hit.score >= ASK_MIN_SCORE]
         if not close:
-            return [Reply("Nothing in the bank is close to that. Try other words, or `topics`.")]
-        lines = [f"  #{h.question.number} {h.question.question} ({h.score:.2f})" for h in close]
-        return [Reply("Closest questions in the bank:\n" + "\n".join(lines))]
+            return [
+                Reply(
+                    turn.tr(
+                        "Nothing in the question bank is close to that, so I can't answer "
+                        "it from the bank. Try other words, or `topics`."
+                    )
+                )
+            ]
+        best = close[0].question
+        points = "\n".join(f"- {point}" for point in best.key_points)
+        others = ", ".join(f"#{hit.question.number}" for hit in close[1:])
+        text = turn.tr(
+            "From the bank, question #{number}: {question}",
+            number=best.number,
+            question=best.question,
+        )
+        text += f"\n{points}"
+        if others:
+            text += "\n" + turn.tr("Related questions: {others}", others=others)
+        return [Reply(text, title=turn.tr("From the question bank"))]
+
+    async def _stats(self, turn: Turn, command: Command) -> list[Reply]:
+        attempts = [
+            a
+            for a in await self._repo.attempts(turn.incoming.tenant, turn.user.id)
+            if a.status == "graded" and a.score is not None
+        ]
+        if not attempts:
+            return [Reply(turn.tr("No graded answers yet. Type `next` to start."))]
+        scores = [a.score for a in attempts if a.score is not None]
+        by_topic: defaultdict[str, list[float]] = defaultdict(list)
+        for attempt in attempts:
+            question = self._maybe_question(turn.incoming.tenant, attempt.question_id)
+            if question is not None and attempt.score is not None:
+                by_topic[question.topic].append(attempt.score)
+        seen = await self._repo.seen_question_ids(turn.incoming.tenant, turn.user.id)
+        total = len(self._bank.questions(turn.incoming.tenant))
+        lines = [
+            turn.tr("Answers graded: {count}", count=len(scores)),
+            turn.tr("Average score: {average}/10", average=f"{sum(scores) / len(scores):.1f}"),
+            turn.tr("Best score: {best}/10", best=f"{max(scores):g}"),
+            turn.tr("Questions seen: {seen} of {total}", seen=len(seen), total=total),
+        ]
+        for topic, values in sorted(by_topic.items(), key=lambda kv: -sum(kv[1]) / len(kv[1])):
+            lines.append(f"  {topic}: {sum(values) / len(values):.1f}")
+        return [Reply("\n".join(lines), title=turn.tr("Your stats"))]
+
+    async def _leaderboard(self, turn: Turn, command: Command) -> list[Reply]:
+        standings = await self._repo.leaderboard(turn.incoming.tenant)
+        if not standings:
+            return [Reply(turn.tr("No graded answers here yet."))]
+        lines = [
+            turn.tr(
+                "{rank}. {name}: {points} points ({answers} answers)",
+                rank=rank,
+                name=standing.name or standing.user,
+                points=f"{standing.points:g}",
+                answers=standing.answers,
+            )
+            for rank, standing in enumerate(standings, 1)
+        ]
+        return [Reply("\n".join(lines), title=turn.tr("Leaderboard"))]
+
+    async def _set_language(self, turn: Turn, command: Command) -> list[Reply]:
+        if not command.args:
+            return [Reply(turn.tr("Languages: {codes}", codes=", ".join(self._catalog.languages)))]
+        code = command.args[0].split("-")[0].split("_")[0]
+        if code not in self._catalog.languages:
+            return [
+                Reply(
+                    turn.tr(
+                        "I don't speak {code} yet. Languages: {codes}",
+                        code=code,
+                        codes=", ".join(self._catalog.languages),
+                    )
+                )
+            ]
+        state = dict(turn.user.language_state or {})
+        state["explicit"] = code
+        await self._repo.save_language_state(turn.user.id, state)
+        tr = self._catalog.translator(code)
+        return [Reply(tr("I'll reply in {language} from now on.", language=code))]
+
+    async def _appeal(self, turn: Turn, command: Command) -> list[Reply]:
+        if not command.rest:
+            return [Reply(turn.tr("Tell me why: `appeal <your argument>`."))]
+        attempt = await self._repo.last_attempt(turn.incoming.tenant, turn.user.id)
+        if attempt is None or attempt.grade is None:
+            return [Reply(turn.tr("There is no graded answer to appeal."))]
+        if not self._grader.uses_llm:
+            await self._repo.add_appeal(attempt.id, command.rest, None, False)
+            return [
+                Reply(
+                    turn.tr(
+                        "Appeals are re-graded by the AI grader, which isn't set up "
+                        "here. Your appeal is recorded for the admins."
+                    )
+                )
+            ]
+        request = await self._request_for(attempt)
+        assert request is not None
+        previous = attempt.score or 0.0
+        regrade = await self._grader.grade(request, appeal=Appeal(command.rest, previous))
+        served = await self._repo.served(attempt.served_id)
+        new_score = _apply_hints(regrade.score, served.hints if served else 0)
+        accepted = not regrade.provisional and new_score > previous
+        await self._repo.add_appeal(attempt.id, command.rest, regrade.public_json(), accepted)
+        if accepted:
+            await self._repo.save_grade(attempt.id, regrade.public_json(), new_score)
+            return [
+                Reply(
+                    turn.tr(
+                        "The re-grade agrees with you: your score is now {score}/10.",
+                        score=f"{new_score:g}",
+                    )
+                )
+            ]
+        return [
+            Reply(
+                turn.tr(
+                    "The re-grade gave {new}/10, so your score stays {old}/10. Your "
+                    "appeal is recorded for the admins.",
+                    new=f"{new_score:g}",
+                    old=f"{previous:g}",
+                )
+            )
+        ]
+
+    async def _bank_command(self, turn: Turn, command: Command) -> list[Reply]:
+        if not turn.incoming.is_admin:
+            return [Reply(turn.tr("Only admins can change the question bank."))]
+        tenant = turn.incoming.tenant
+        if command.args[0].lower() == "remove":
+            question_id = command.rest.strip()
+            if await self._bank.remove(question_id, tenant):
+                return [Reply(turn.tr("Removed {id}.", id=question_id))]
+            return [Reply(turn.tr("No imported question has the id {id}.", id=question_id))]
+        if not turn.incoming.attachments:
+            return [Reply(turn.tr("Attach a Markdown or YAML bank file to `bank import`."))]
+        lines = []
+        for attachment in turn.incoming.attachments:
+            outcome = await self._bank.import_file(
+                attachment.data, source=attachment.name, tenant=tenant
+            )
+            lines.append(
+                turn.tr(
+                    "{file}: {count} questions imported.",
+                    file=attachment.name,
+                    count=outcome.saved,
+                )
+            )
+            lines += [f"  {issue}" for issue in outcome.result.issues[:20]]
+        return [Reply("\n".join(lines))]
+
+    # ---- answers
+
+    async def answer(self, turn: Turn, served: Served, text: str) -> list[Reply]:
+        return await self._answer(turn, served, text)
+
+    def bank_questions(self, tenant: str, filters: tuple[str, ...] = ()) -> list[Question]:
+        pool = self._bank.questions(tenant)
+        for word in filters:
+            if word in DIFFICULTIES:
+                pool = [q for q in pool if q.difficulty == DIFFICULTIES[word]]
+            else:
+                pool = [q for q in pool if word in q.topic or word in q.tags]
+        return pool
+
+    async def _answer(self, turn: Turn, served: Served, text: str) -> list[Reply]:
+        issue = problem(text)
+        if issue is not None:
+            return [Reply(turn.tr(issue, length=len(text), limit=f"{MAX_ANSWER_CHARS:,}"))]
+        if not await self._repo.close_served(served.id, "answered"):
+            return [Reply(turn.tr("That question was already answered. Type `next` for another."))]
+        key_points = None
+        if served.parent_id is not None:  # a follow-up probes what the first answer missed
+            earlier = await self._repo.attempts_for_served([served.parent_id])
+            missing = (earlier[-1].grade or {}).get("missing") if earlier else None
+            key_points = tuple(missing) if missing else None
+        attempt, grade, score = await self.grade_answer(
+            turn, served, clean(text), key_points=key_points
+        )
+        if grade is None:
+            return [
+                Reply(
+                    turn.tr(
+                        "Your answer is saved, but grading failed. It will be graded "
+                        "as soon as possible."
+                    )
+                )
+            ]
+        reply = render.grade_reply(
+            turn.tr, grade, score, attempt.id, served.id, _max_score(served.hints)
+        )
+        if served.mode == "interview":
+            from bot.engine.flows import interview
+
+            return await interview.after_answer(self, turn, served, grade, reply)
+        return [reply]
+
+    async def grade_answer(
+        self,
+        turn: Turn,
+        served: Served,
+        answer: str,
+        *,
+        question: Question | None = None,
+        key_points: tuple[str, ...] | None = None,
+    ) -> tuple[Attempt, Grade | None, float]:
+        """Store the answer, then grade it. The stored attempt survives any grading failure."""
+        question = question or self.question(served.tenant_id, served.question_id)
+        attempt = await self._repo.add_attempt(
+            served_id=served.id,
+            tenant_id=served.tenant_id,
+            user_id=turn.user.id,
+            question_id=served.question_id,
+            answer=answer,
+            language=turn.language,
+        )
+        request = GradeRequest(
+            question=served.follow_up or question.question,
+            reference=question.reference,
+            key_points=key_points or tuple(question.key_points),
+            answer=answer,
+            language=turn.language,
+            question_id=question.id if key_points is None else None,
+            tenant=served.tenant_id,
+        )
+        try:
+            grade = await self._grader.grade(request)
+        except Exception:
+            log.exception("grading failed; attempt %s stays pending", attempt.id)
+            return attempt, None, 0.0
+        score = await self._save(attempt, grade, hints=served.hints)
+        if grade.provisional and self._regrades is not None:
+            self._regrades.submit(RegradeJob(str(attempt.id), request))
+        return attempt, grade, score
+
+    async def _save(self, attempt: Attempt, grade: Grade, *, hints: int | None = None) -> float:
+        if hints is None:
+            served = await self._repo.served(attempt.served_id)
+            hints = served.hints if served else 0
+        score = _apply_hints(grade.score, hints)
+        await self._repo.save_grade(attempt.id, grade.public_json(), score)
+        return score
+
+    async def _request_for(self, attempt: Attempt) -> GradeRequest | None:
+        question = self._maybe_question(attempt.tenant_id, attempt.question_id)
+        served = await self._repo.served(attempt.served_id)
+        if question is None or served is None or not attempt.answer:
+            return None
+        return GradeRequest(
+            question=served.follow_up or question.question,
+            reference=question.reference,
+            key_points=tuple(question.key_points),
+            answer=attempt.answer,
+            language=attempt.language,
+            question_id=question.id,
+            tenant=attempt.tenant_id,
+        )
+
+    async def _on_regraded(self, job: RegradeJob, grade: Grade) -> None:
+        attempt = await self._repo.attempt(int(job.key))
+        if attempt is None:
+            return
+        score = await self._save(attempt, grade)
+        served = await self._repo.served(attempt.served_id)
+        if served is None:
+            return
+        user = await self._repo.user(attempt.tenant_id, await self._external_id(attempt))
+        tr = self._catalog.translator(attempt.language)
+        delivery = Delivery(attempt.tenant_id, served.channel, served.thread, user.external_id)
+        text = tr("Your answer was re-graded by the AI grader: {score}/10.", score=f"{score:g}")
+        for notify in self._notify:
+            await notify(delivery, [Reply(text, score=score)])
+
+    async def _external_id(self, attempt: Attempt) -> str:
+        return await self._repo.external_id(attempt.user_id)
+
+    # ---- helpers
+
+    def _language(self, user: User, incoming: Incoming) -> str:
+        state = user.language_state or {}
+        for candidate in (state.get("explicit"), state.get("current"), _locale(incoming.locale)):
+            if candidate in self._catalog.languages:
+                return candidate
+        return self._default_language
+
+    def _topics(self, tenant: str) -> set[str]:
+        return {q.topic for q in self._bank.questions(tenant)}
+
+    def question(self, tenant: str, question_id: str) -> Question:
+        question = self._maybe_question(tenant, question_id)
+        if question is None:
+            raise UserError("That question is no longer in the bank. Type `next` for another.")
+        return question
+
+    def _maybe_question(self, tenant: str, question_id: str) -> Question | None:
+        return next((q for q in self._bank.questions(tenant) if q.id == question_id), None)
+
+    @property
+    def repository(self) -> Repository:
+        return self._repo
+
+    @property
+    def grader(self) -> Grader:
+        return self._grader
+
+    def translator(self, language: str) -> Translator:
+        return self._catalog.translator(language)
+
+
+def _max_score(hints: int) -> float:
+    return round(10 * max(0.0, 1 - HINT_PENALTY * hints), 1)
+
+
+def _apply_hints(score: float, hints: int) -> float:
+    return round(score * max(0.0, 1 - HINT_PENALTY * hints), 1)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _locale(locale: str | None) -> str | None:
+    return locale.replace("_", "-").split("-")[0].lower() if locale else None

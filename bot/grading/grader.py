@@ -5,6 +5,7 @@
   evidence supports, whatever the model said.
 - With an LLM configured, a failed call (after retries, or with the circuit open) falls back to
   an offline grade marked provisional; `regrade` is what the background queue calls later.
+- The notes that explain flags to the user are added where the grade is shown (`notes.py`).
 - Without an LLM, the offline grade is final.
 """
 
@@ -24,14 +25,6 @@ from bot.llm.chat import LLMUnavailable
 log = logging.getLogger(__name__)
 
 LLM_UNAVAILABLE = "llm_unavailable"
-INJECTION_NOTE = (
-    "Part of this answer reads like instructions to the grader, so it was graded only on what it "
-    "demonstrably covers."
-)
-PROVISIONAL_NOTE = (
-    "The AI grader is not reachable right now, so this is a provisional offline grade; it may be "
-    "updated when the grader is back."
-)
 DEFAULT_WEIGHTS = {"correctness": 0.5, "completeness": 0.3, "clarity": 0.2}
 
 
@@ -102,7 +95,6 @@ class GradingService:
                     update={
                         "provisional": True,
                         "flags": [*grade.flags, LLM_UNAVAILABLE],
-                        "feedback": f"{grade.feedback} {PROVISIONAL_NOTE}".strip(),
                     }
                 )
         if verdict.flagged or grade.model_flagged_injection:
@@ -145,7 +137,6 @@ class GradingService:
             update={
                 "score": min(grade.score, ceiling),
                 "flags": list(dict.fromkeys(flags)),
-                "feedback": f"{grade.feedback} {INJECTION_NOTE}".strip(),
             }
         )
 

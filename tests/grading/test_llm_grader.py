@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.grading.grader import LLM_UNAVAILABLE
 from bot.grading.llm import Appeal
 from bot.grading.models import INJECTION_FLAG, GradeRequest
+from bot.grading.notes import notes_for
 from bot.grading.regrade import RegradeJob
 from bot.grading.verdict import EVIDENCE_REJECTED, FEEDBACK_REPLACED, weighted_score
 from bot.llm.chat import LLMUnavailable
@@ -125,7 +126,7 @@ async def test_obedient_model_cannot_raise_a_wrong_answer_with_an_injection(
     for grade in (attacked, prefixed):
         assert INJECTION_FLAG in grade.flags
         assert grade.score <= min(baseline.score, offline.score) + 1
-        assert "instructions to the grader" in grade.feedback
+        assert "instructions to the grader" in notes_for(grade)[0]
 
 
 async def test_obedient_model_without_an_injection_still_needs_real_quotes(
@@ -175,7 +176,7 @@ async def test_failures_fall_back_to_a_provisional_offline_grade(
         assert len(llm.requests) == 3  # bounded retries, then give up
     assert grade.grader == "offline" and grade.provisional
     assert LLM_UNAVAILABLE in grade.flags
-    assert "may be updated" in grade.feedback
+    assert "may be updated" in notes_for(grade)[0]
     assert grade.score > 5  # the offline grade of a good answer, not a zero
 
 

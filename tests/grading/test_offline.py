@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.models import INJECTION_FLAG, GradeRequest
+from bot.grading.notes import notes_for
 from bot.grading.offline import OfflineGrader
 
 CALIBRATION = Path(__file__).parents[2] / "bench" / "data" / "calibration.jsonl"
@@ -78,7 +79,7 @@ async def test_injection_never_raises_the_score(grading, dropout):
     )
     assert INJECTION_FLAG in attacked.flags
     assert attacked.score <= clean.score + 1
-    assert "instructions to the grader" in attacked.feedback
+    assert "instructions to the grader" in notes_for(attacked)[0]
 
 
 async def test_injected_key_point_text_earns_no_credit(grading, dropout):

@@ -1,0 +1,32 @@
+"""Checks on an answer before it is stored: clear messages for what can't be graded."""
+
+import unicodedata
+
+MAX_ANSWER_CHARS = 4000
+KEEP = {"\n", "\t"}
+
+
+def clean(text: str) -> str:
+    """The answer without control and invisible format characters (zero-width spaces etc.)."""
+    kept = (
+        ch
+        for ch in text
+        if ch in KEEP or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
+    )
+    return "".join(kept).strip()
+
+
+def problem(text: str) -> str | None:
+    """A message id explaining why `text` can't be an answer, or None when it can."""
+    if not text.strip():
+        return "Your answer is empty. Type your answer, or `skip` to drop the question."
+    if len(text) > MAX_ANSWER_CHARS:
+        return (
+            "Your answer is {length} characters long; the limit is {limit}. "
+            "Please shorten it and send it again."
+        )
+    if not clean(text):
+        return "Your answer has no readable text. Type your answer, or `skip`."
+    if not any(ch.isalnum() for ch in clean(text)):
+        return "Your answer has no words in it. Type your answer, or `skip`."
+    return None

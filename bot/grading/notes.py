@@ -1,0 +1,23 @@
+"""Polite notes that go with a grade's flags, in the reader's language."""
+
+from collections.abc import Callable
+
+from bot.grading.models import INJECTION_FLAG, Grade
+
+NOTES = {
+    INJECTION_FLAG: (
+        "Part of this answer reads like instructions to the grader, so it was graded only on what "
+        "it demonstrably covers."
+    ),
+    "provisional": (
+        "The AI grader is not reachable right now, so this is a provisional offline grade; it may "
+        "be updated when the grader is back."
+    ),
+}
+
+
+def notes_for(grade: Grade, translate: Callable[[str], str] = str) -> list[str]:
+    keys = [flag for flag in (INJECTION_FLAG,) if flag in grade.flags]
+    if grade.provisional:
+        keys.append("provisional")
+    return [translate(NOTES[key]) for key in keys]

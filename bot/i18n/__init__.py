@@ -1,0 +1,1 @@
+"""Internationalisation: which language the bot replies in."""

@@ -1,0 +1,141 @@
+"""The tables. Times are UTC; JSON columns hold grades, settings and small per-user state."""
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Tenant(Base):
+    """A Discord server, a Slack workspace, or the console."""
+
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChannelConfig(Base):
+    __tablename__ = "channel_configs"
+    __table_args__ = (UniqueConstraint("tenant_id", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    channel: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(10))
+    grade_delivery: Mapped[str] = mapped_column(String(10), default="thread")
+    daily: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("tenant_id", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))
+    language_state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Interview(Base):
+    __tablename__ = "interviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    question_ids: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="active")  # active|finished|stopped
+    scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class Served(Base):
+    """A question put to one user in one place; at most one is open per user and place."""
+
+    __tablename__ = "served_questions"
+    __table_args__ = (Index("ix_served_open", "tenant_id", "user_id", "channel", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(100))
+    thread: Mapped[str | None] = mapped_column(String(100), index=True)
+    mode: Mapped[str] = mapped_column(String(12), default="practice")  # practice|interview|daily
+    status: Mapped[str] = mapped_column(
+        String(12), default="open"
+    )  # open|answered|revealed|skipped
+    hints: Mapped[int] = mapped_column(default=0)
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id"))
+    follow_up: Mapped[str | None] = mapped_column(Text)  # set when this asks a follow-up
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("served_questions.id"))
+    daily_post_id: Mapped[int | None] = mapped_column(ForeignKey("daily_posts.id"))
+    served_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+
+class Attempt(Base):
+    """An answer, stored (status pending) before it is graded."""
+
+    __tablename__ = "attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    served_id: Mapped[int] = mapped_column(ForeignKey("served_questions.id"), index=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|graded|revealed
+    grade: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    grader: Mapped[str | None] = mapped_column(String(10))
+    provisional: Mapped[bool] = mapped_column(default=False)
+    score: Mapped[float | None]
+    max_score: Mapped[float] = mapped_column(default=10.0)
+    prompt_version: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    graded_at: Mapped[datetime | None]
+
+
+class Appeal(Base):
+    __tablename__ = "appeals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    regrade: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    accepted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GradeFeedback(Base):
+    __tablename__ = "grade_feedback"
+    __table_args__ = (UniqueConstraint("attempt_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    vote: Mapped[int]  # +1 or -1
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DailyPost(Base):
+    """One row per channel and local date: the claim that makes daily posts exactly-once."""
+
+    __tablename__ = "daily_posts"
+    __table_args__ = (UniqueConstraint("tenant_id", "channel", "local_date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    channel: Mapped[str] = mapped_column(String(100))
+    local_date: Mapped[str] = mapped_column(String(10))
+    question_id: Mapped[str] = mapped_column(String(100))
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    thread: Mapped[str | None] = mapped_column(String(100), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]

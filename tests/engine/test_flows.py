@@ -1,0 +1,135 @@
+"""Mock interviews (across a restart), daily questions, and grades re-done when the LLM returns."""
+
+import re
+
+from bot.app import App
+from bot.config import Settings
+from bot.engine.events import Incoming
+from bot.engine.flows.daily import post_daily
+from tests.engine.conftest import build_engine
+from tests.fakes import grader_responders
+from tests.fakes.openai_server import ScriptedLLM
+
+
+def say(text: str, user: str = "ada", **extra) -> Incoming:
+    return Incoming(text=text, user=user, user_name=user.title(), **extra)
+
+
+def question_of(app: App, replies):
+    for reply in replies:
+        for question in app.bank.questions():
+            if reply.served_id and question.question in reply.text:
+                return question
+    return None
+
+
+async def test_interview_of_three_questions_survives_a_restart(started: App, tmp_path):
+    engine = build_engine(started)
+    replies = await engine.handle(say("interview start 3"))
+    assert "3 questions" in replies[0].text and replies[1].title == "Question 1 of 3"
+    first = question_of(started, replies)
+    # A partial answer: key points are missed, so one follow-up comes (from the bank).
+    replies = await engine.handle(say(first.key_points[0]))
+    assert "Score:" in replies[0].text
+    follow_up = replies[1]
+    assert follow_up.title == "Follow-up" and follow_up.text == first.follow_ups[0]
+    replies = await engine.handle(say(" ".join(first.key_points[1:])))
+    assert replies[-1].title == "Question 2 of 3"
+    second = question_of(started, replies)
+
+    restarted = build_engine(started, seed=99)  # a new engine on the same database
+    replies = await restarted.handle(say(" ".join(second.key_points)))
+    assert "Score:" in replies[0].text
+    if replies[-1].title == "Follow-up":
+        replies = await restarted.handle(say("I would add an example from production."))
+    assert replies[-1].title == "Question 3 of 3"
+    third = question_of(started, replies)
+    replies = await restarted.handle(say(" ".join(third.key_points)))
+    if replies[-1].title == "Follow-up":
+        replies = await restarted.handle(say("Nothing more to add."))
+    card = replies[-1]
+    assert card.title == "Interview scorecard"
+    assert re.search(r"verdict: (below|meets|exceeds) the bar", card.text)
+    strengths = card.text.split("Strengths:")[1].split("To improve:")[0]
+    improvements = card.text.split("To improve:")[1]
+    assert strengths.count("  + ") >= 3 and improvements.count("  - ") >= 2
+    for question in (first, second, third):
+        assert f"#{question.number} {question.topic}:" in card.text
+    user = await started.repository.user("global", "ada")
+    async with started.repository._session() as session:
+        from sqlalchemy import select
+
+        from bot.storage.models import Interview
+
+        stored = (await session.scalars(select(Interview))).one()
+    assert stored.status == "finished" and stored.scorecard["verdict"] in {
+        "below",
+        "meets",
+        "exceeds",
+    }
+    assert stored.user_id == user.id
+
+
+async def test_interviews_run_in_direct_messages_only(started: App):
+    engine = build_engine(started)
+    (reply,) = await engine.handle(say("interview start", is_dm=False, channel="general"))
+    assert "direct message" in reply.text
+    await engine.handle(say("interview start 2"))
+    (stopped,) = await engine.handle(say("interview stop"))
+    assert "Interview stopped" in stopped.text
+
+
+async def test_daily_question_is_claimed_once_and_graded_in_its_thread(started: App):
+    engine = build_engine(started)
+    prompt = await post_daily(engine, "global", "C1", "2026-11-28")
+    assert prompt is not None and "Reply in this thread" in prompt.replies[0].text
+    assert await post_daily(engine, "global", "C1", "2026-11-28") is None  # already claimed
+    await started.repository.daily_posted(prompt.post_id, "m1", "T1")
+    question = next(q for q in started.bank.questions() if q.question in prompt.replies[0].text)
+    await started.repository.set_channel_config("global", "C1", grade_delivery="ephemeral")
+    answer = " ".join(question.key_points)
+    for user in ("ada", "bob"):
+        (grade,) = await engine.handle(
+            say(answer, user=user, channel="C1", thread="T1", is_dm=False)
+        )
+        assert "Score:" in grade.text and grade.visibility == "ephemeral"
+    (again,) = await engine.handle(say(answer, channel="C1", thread="T1", is_dm=False))
+    assert "already answered" in again.text
+
+
+async def test_provisional_grade_is_replaced_when_the_llm_recovers(
+    ingested_app: App, model_dir, embedder
+):
+    async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
+        settings = Settings(
+            _env_file=None,
+            data_dir=ingested_app.settings.data_dir,
+            embedding_model_dir=model_dir,
+            openai_base_url=llm.base_url,
+            llm_retry_max_wait=0,
+            llm_breaker_cooldown=0,
+            regrade_retry_seconds=0.05,
+        )
+        app = App(settings)
+        app.__dict__["embedder"] = embedder
+        await app.start()
+        engine = build_engine(app)
+        notices = []
+
+        async def notify(delivery, replies):
+            notices.append((delivery, replies))
+
+        engine.add_notifier(notify)
+        replies = await engine.handle(say("next"))
+        question = question_of(app, replies)
+        (grade,) = await engine.handle(say(" ".join(question.key_points)))
+        assert "may be updated" in grade.text
+        llm.mode = "honest"
+        import asyncio
+
+        await asyncio.wait_for(app.regrades.wait_idle(), 10)
+        user = await app.repository.user("global", "ada")
+        (attempt,) = await app.repository.attempts("global", user.id)
+        await app.aclose()
+    assert attempt.grader == "llm" and not attempt.provisional
+    assert notices and "re-graded" in notices[0][1][0].text
