@@ -5,10 +5,10 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import Progress
 
-from bot.app import App
 from bot.bank.keypoints import derive_key_points
 from bot.cli import print_json
 from bot.errors import UserError
@@ -16,6 +16,9 @@ from bot.grading.dataset import read_rows
 from bot.grading.models import Grade, GradeRequest
 from bot.grading.notes import notes_for
 from bot.grading.stats import agreement
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 MAX_ANSWER_CHARS = 8000
 EVAL_CONCURRENCY = 4
@@ -35,7 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--out", type=Path, help="write one JSONL line per row")
 
 
-def run_grade(app: App, args: argparse.Namespace) -> int:
+def run_grade(app: "App", args: argparse.Namespace) -> int:
     answer = sys.stdin.read() if args.answer == "-" else args.answer
     if not answer.strip():
         raise UserError("the answer is empty")
@@ -70,7 +73,7 @@ def run_grade(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _grade_once(app: App, request: GradeRequest) -> Grade:
+async def _grade_once(app: "App", request: GradeRequest) -> Grade:
     try:
         grade = await app.grading.grade(request)
     finally:
@@ -90,12 +93,12 @@ def render(grade: Grade) -> str:
     return "\n".join(lines)
 
 
-def run_eval(app: App, args: argparse.Namespace) -> int:
+def run_eval(app: "App", args: argparse.Namespace) -> int:
     rows = read_rows(args.path)
     return asyncio.run(_evaluate(app, rows, args.out))
 
 
-async def _evaluate(app: App, rows, out: Path | None) -> int:
+async def _evaluate(app: "App", rows, out: Path | None) -> int:
     # An LLM is network-bound, so a few rows run at once; offline grading is CPU-bound.
     slots = asyncio.Semaphore(EVAL_CONCURRENCY if app.grading.uses_llm else 1)
     try:

@@ -1,6 +1,7 @@
 """One OpenAI-compatible chat model (langchain-openai), with bounded retries and a breaker.
 
-LangChain is imported only when the first call is made, so a bot without an LLM never pays for it.
+LangChain and openai are imported only when the first call is made, so a bot without an LLM
+never pays for them.
 Timeouts, 429 (honouring Retry-After), 5xx, connection errors, unparsable JSON and schema
 violations are retried with jittered exponential backoff (tenacity); the whole call then either
 returns or raises `LLMUnavailable`, and the circuit breaker counts it.
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -136,6 +136,8 @@ class ChatModel:
         return await self._run(call)
 
     async def _run(self, call) -> Completion:
+        import openai  # heavy; only bots with an LLM pay for it
+
         if not self.breaker.allow():
             raise LLMUnavailable("circuit open")
         attempts = 0
@@ -170,6 +172,8 @@ class ChatModel:
 
 
 def _transient(exc: BaseException) -> bool:
+    import openai
+
     return isinstance(
         exc,
         openai.APITimeoutError
@@ -181,6 +185,8 @@ def _transient(exc: BaseException) -> bool:
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
+    import openai
+
     if not isinstance(exc, openai.APIStatusError):
         return None
     headers = exc.response.headers
@@ -198,6 +204,8 @@ def _tokens(message: Any) -> int:
 
 
 def _describe(exc: BaseException) -> str:
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIStatusError):

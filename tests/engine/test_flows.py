@@ -133,3 +133,49 @@ async def test_provisional_grade_is_replaced_when_the_llm_recovers(
         await app.aclose()
     assert attempt.grader == "llm" and not attempt.provisional
     assert notices and "re-graded" in notices[0][1][0].text
+
+
+async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(
+    ingested_app: App, model_dir, embedder
+):
+    async with ScriptedLLM(responder=grader_responders.honest) as llm:
+        settings = Settings(
+            _env_file=None,
+            data_dir=ingested_app.settings.data_dir,
+            embedding_model_dir=model_dir,
+            openai_base_url=llm.base_url,
+        )
+        app = App(settings)
+        app.__dict__["embedder"] = embedder
+        await app.start()
+        engine = build_engine(app)
+        replies = await engine.handle(say("next"))
+        question = question_of(app, replies)
+        (grade,) = await engine.handle(say(question.key_points[0]))
+        before = float(re.search(r"Score: ([\d.]+)/10", grade.text).group(1))
+
+        def generous(body):
+            verdict = grader_responders.honest(body)
+            verdict.update(correctness=10, clarity=10)
+            return verdict
+
+        llm.responder = generous
+        (appeal,) = await engine.handle(say("appeal my first sentence is exactly right"))
+        rows = await app.repository.feedback_rows()
+        await app.aclose()
+    assert "agrees with you" in appeal.text
+    (row,) = rows
+    assert row["appeal_accepted"] and row["regrade_score"] > before
+    assert row["score"] == row["regrade_score"]
+    assert "<<<APPEAL-" in llm.requests[-1]["messages"][1]["content"]
+
+
+async def test_answer_form_submits_through_the_answer_action(started: App):
+    engine = build_engine(started)
+    (question_reply,) = await engine.handle(say("next"))
+    question = question_of(started, [question_reply])
+    action = next(b.action for b in question_reply.buttons if b.action.startswith("answer:"))
+    (grade,) = await engine.handle(say(" ".join(question.key_points), action=action))
+    assert "Score:" in grade.text
+    (again,) = await engine.handle(say("late resubmission", action=action))
+    assert "no longer open" in again.text
