@@ -45,7 +45,7 @@ def parse(text: str, topics: set[str], *, strict: bool) -> Command | None:
         return Command("appeal", rest=rest)
     if head == "bank" and tail and tail[0].lower() in {"import", "remove"}:
         return Command("bank", tuple(tail), rest=" ".join(tail[1:]))
-    if head == "daily" and not strict:
+    if head == "daily" and (not tail or tail[0].lower() in {"show", "on", "off", "set"}):
         return Command("daily", tuple(tail))
     if not strict and head in SIMPLE:
         return Command(head, tuple(tail))

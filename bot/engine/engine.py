@@ -156,7 +156,7 @@ class ConversationEngine:
         return [Reply(turn.tr("No question is open here. Type `next` for one, or `help`."))]
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
-        from bot.engine.flows import interview
+        from bot.engine.flows import daily_config, interview
 
         handlers = {
             "help": self._help,
@@ -171,16 +171,14 @@ class ConversationEngine:
             "language": self._set_language,
             "appeal": self._appeal,
             "bank": self._bank_command,
-            "interview": interview.command,
         }
+        flows = {"interview": interview.command, "daily": daily_config.command}
+        if command.name in flows:
+            return await flows[command.name](self, turn, command)
         handler = handlers.get(command.name)
         if handler is None:
             return [Reply(turn.tr("That command isn't available here yet. Type `help`."))]
-        return (
-            await handler(self, turn, command)
-            if command.name == "interview"
-            else (await handler(turn, command))
-        )
+        return await handler(turn, command)
 
     async def _action(self, turn: Turn, action: str) -> list[Reply]:
         name, _, argument = action.partition(":")
@@ -624,6 +622,10 @@ class ConversationEngine:
     @property
     def grader(self) -> Grader:
         return self._grader
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._catalog.languages
 
     def translator(self, language: str) -> Translator:
         return self._catalog.translator(language)

@@ -179,3 +179,22 @@ async def test_answer_form_submits_through_the_answer_action(started: App):
     assert "Score:" in grade.text
     (again,) = await engine.handle(say("late resubmission", action=action))
     assert "no longer open" in again.text
+
+
+async def test_daily_configuration_is_for_admins_and_validated(started: App):
+    engine = build_engine(started)
+    where = {"channel": "C9", "is_dm": False}
+    (refused,) = await engine.handle(say("daily set time=08:30", **where))
+    assert "Only admins" in refused.text
+    (bad,) = await engine.handle(say("daily set tz=Mars/Olympus", is_admin=True, **where))
+    assert "not an IANA time zone" in bad.text
+    (ok,) = await engine.handle(
+        say(
+            "daily set time=08:30 tz=Europe/Berlin days=mon,fri delivery=dm topics=rag",
+            is_admin=True,
+            **where,
+        )
+    )
+    assert "Daily question: on" in ok.text and "08:30 (Europe/Berlin), on mon,fri" in ok.text
+    config = await started.repository.channel_config("global", "C9")
+    assert config.grade_delivery == "dm" and config.daily["weekdays"] == ["mon", "fri"]
