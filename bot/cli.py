@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +94,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     banner = None
     if args.command in (None, "run"):
+        from bot.runtime import configured_adapters, run
+
+        adapters = configured_adapters(app)
+        if adapters:
+            logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+            return asyncio.run(run(app, adapters))
         banner = (
             "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the terminal chat; "
             "set one to connect Discord or Slack (see the README)."
