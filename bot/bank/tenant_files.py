@@ -10,13 +10,15 @@ from bot.bank.loader import dump_bank, load_bank
 from bot.bank.models import Question
 from bot.errors import UserError
 
-TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Adapters name tenants `<platform>:<id>` (e.g. `discord:1234`, `slack:T01`).
+TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_-]{0,79}$")
 
 
 def check_tenant(tenant: str) -> str:
     if not TENANT_PATTERN.match(tenant):
         raise UserError(
-            f"invalid tenant '{tenant}': use letters, digits, '-' or '_' (at most 64 characters)"
+            f"invalid tenant '{tenant}': use letters, digits, ':', '-' or '_' "
+            "(at most 80 characters)"
         )
     return tenant
 

@@ -594,6 +594,18 @@ class ConversationEngine:
     async def _external_id(self, attempt: Attempt) -> str:
         return await self._repo.external_id(attempt.user_id)
 
+    async def daily_summary(self, post) -> list[Reply]:
+        """The day-after post in a daily question's thread."""
+        config = await self._repo.channel_config(post.tenant_id, post.channel)
+        tr = self._catalog.translator((config.language if config else None) or "en")
+        results = await self._repo.daily_results(post.id)
+        question = self.question(post.tenant_id, post.question_id)
+        lines = [tr("{count} answered yesterday's question.", count=len(results))]
+        for rank, (user, name, score) in enumerate(results[:3], 1):
+            lines.append(f"{rank}. {name or user}: {score:g}/10")
+        lines += ["", tr("Reference answer:"), question.reference]
+        return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
+
     # ---- helpers
 
     def _language(self, user: User, incoming: Incoming) -> str:

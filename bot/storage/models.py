@@ -42,6 +42,8 @@ class User(Base):
     external_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str | None] = mapped_column(String(200))
     language_state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # opt-ins: streak reminders, review digest
+    preferences: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -139,3 +141,28 @@ class DailyPost(Base):
     thread: Mapped[str | None] = mapped_column(String(100), index=True)
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
+    summary_posted_at: Mapped[datetime | None]
+
+
+class ReviewCard(Base):
+    """A user's FSRS card for one question: when it is due again."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    card: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    due: Mapped[datetime] = mapped_column(index=True)
+
+
+class Reminder(Base):
+    """Claims for opt-in DMs (streak at risk, review digest, weekly digest): one per key."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -50,7 +50,13 @@ class Repository:
             await session.execute(self._insert(Tenant).values(id=tenant).on_conflict_do_nothing())
             await session.execute(
                 self._insert(User)
-                .values(tenant_id=tenant, external_id=external_id, name=name, language_state={})
+                .values(
+                    tenant_id=tenant,
+                    external_id=external_id,
+                    name=name,
+                    language_state={},
+                    preferences={},
+                )
                 .on_conflict_do_nothing()
             )
             row = await session.scalar(
@@ -406,6 +412,43 @@ class Repository:
                 )
             )
             return set(rows)
+
+    async def daily_channels(self) -> Sequence[ChannelConfig]:
+        """Channels whose daily question is switched on."""
+        async with self._session() as session:
+            rows = (await session.scalars(select(ChannelConfig))).all()
+        return [row for row in rows if (row.daily or {}).get("enabled")]
+
+    async def daily_for(self, tenant: str, channel: str, local_date: str) -> DailyPost | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(DailyPost).where(
+                    DailyPost.tenant_id == tenant,
+                    DailyPost.channel == channel,
+                    DailyPost.local_date == local_date,
+                )
+            )
+
+    async def claim_summary(self, post_id: int) -> bool:
+        async with self._session.begin() as session:
+            result = await session.execute(
+                update(DailyPost)
+                .where(DailyPost.id == post_id, DailyPost.summary_posted_at.is_(None))
+                .values(summary_posted_at=utcnow())
+            )
+            return result.rowcount == 1
+
+    async def daily_results(self, post_id: int) -> list[tuple[str, str | None, float]]:
+        """(user, name, score) for each graded answer to a daily post, best first."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(User.external_id, User.name, Attempt.score)
+                .join(Served, Served.id == Attempt.served_id)
+                .join(User, User.id == Attempt.user_id)
+                .where(Served.daily_post_id == post_id, Attempt.status == "graded")
+                .order_by(Attempt.score.desc())
+            )
+            return [(u, n, float(s or 0)) for u, n, s in rows]
 
     async def daily(self, post_id: int) -> DailyPost | None:
         async with self._session() as session:

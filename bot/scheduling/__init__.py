@@ -1,0 +1,1 @@
+"""Time-driven work: daily questions, day-after summaries, spaced-repetition reviews."""
