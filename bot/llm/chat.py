@@ -82,13 +82,14 @@ class ChatModel:
     @cached_property
     def _model(self) -> "BaseChatModel":
         import httpx
-        from langchain_openai import ChatOpenAI
+        from langchain.chat_models import init_chat_model
 
         # Our own HTTP client: langchain-openai's shared default outlives the event loop it was
         # made in, and we want to close connections on shutdown.
         self._http = httpx.AsyncClient(timeout=self.options.timeout)
-        return ChatOpenAI(
-            model=self.options.model,
+        return init_chat_model(
+            self.options.model,
+            model_provider="openai",  # any OpenAI-compatible endpoint, via langchain-openai
             base_url=self.options.base_url,
             api_key=self.options.api_key,
             temperature=0,
