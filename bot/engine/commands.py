@@ -10,6 +10,7 @@ from dataclasses import dataclass
 SIMPLE = frozenset(
     {"help", "hint", "reveal", "skip", "stats", "leaderboard", "topics", "next", "review"}
 )
+PERIODS = {"daily", "weekly", "all", "here"}
 DIFFICULTIES = {"easy": 1, "medium": 2, "hard": 3, "1": 1, "2": 2, "3": 3}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.I)
 
@@ -31,6 +32,10 @@ def parse(text: str, topics: set[str], *, strict: bool) -> Command | None:
     tail = words[1:]
     if head in SIMPLE and not tail:
         return Command(head)
+    if head == "leaderboard" and set(w.lower() for w in tail) <= PERIODS:
+        return Command(head, tuple(word.lower() for word in tail))
+    if head in {"remind", "digest"} and len(tail) <= 1:
+        return Command(head, tuple(word.lower() for word in tail))
     if head == "next":
         if len(tail) <= 2 and all(_is_filter(word, topics) for word in tail):
             return Command("next", tuple(word.lower() for word in tail))

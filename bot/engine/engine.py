@@ -12,6 +12,8 @@ import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.bank.models import Question
 from bot.bank.service import BankService
@@ -25,6 +27,9 @@ from bot.grading.llm import Appeal
 from bot.grading.models import Grade, GradeRequest
 from bot.grading.regrade import RegradeJob, RegradeQueue
 from bot.i18n.catalog import Catalog, Translator
+from bot.scheduling.clock import Clock, SystemClock
+from bot.scheduling.review import ReviewPlanner
+from bot.scheduling.streaks import STREAK_THRESHOLD, streak
 from bot.storage.models import Attempt, Served, User
 from bot.storage.repository import Repository
 
@@ -80,6 +85,8 @@ class ConversationEngine:
         regrades: RegradeQueue | None = None,
         default_language: str = "en",
         seed: int | None = None,
+        clock: Clock | None = None,
+        reviews: ReviewPlanner | None = None,
     ) -> None:
         self._bank = bank
         self._repo = repository
@@ -90,6 +97,8 @@ class ConversationEngine:
         self._random = random.Random(seed)
         self._locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
         self._notify: list[Notify] = []
+        self._clock = clock or SystemClock()
+        self._reviews = reviews or ReviewPlanner()
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
 
@@ -170,6 +179,9 @@ class ConversationEngine:
             "leaderboard": self._leaderboard,
             "language": self._set_language,
             "appeal": self._appeal,
+            "review": self._review,
+            "remind": self._preference,
+            "digest": self._preference,
             "bank": self._bank_command,
         }
         flows = {"interview": interview.command, "daily": daily_config.command}
@@ -217,7 +229,8 @@ class ConversationEngine:
         return [Reply(turn.tr("Topics: {topics}", topics=", ".join(topics)))]
 
     async def _next(self, turn: Turn, command: Command) -> list[Reply]:
-        picked = await self.pick_questions(turn, command.args)
+        due = [] if command.args else await self._due(turn)
+        picked = due[:1] or await self.pick_questions(turn, command.args)
         if not picked:
             return [Reply(turn.tr("No questions match that. Type `topics` to see them."))]
         question = picked[0]
@@ -229,7 +242,41 @@ class ConversationEngine:
             thread=None if turn.incoming.is_dm else turn.incoming.thread,
             mode="practice",
         )
-        return [render.question_reply(turn.tr, question, served.id)]
+        heading = turn.tr("Review · {topic}", topic=question.topic) if due else None
+        return [render.question_reply(turn.tr, question, served.id, heading=heading)]
+
+    async def _due(self, turn: Turn) -> list[Question]:
+        now = self._clock.now()
+        ids = await self._repo.due_reviews(turn.incoming.tenant, turn.user.id, _naive(now))
+        return [q for q in map(lambda i: self._maybe_question(turn.incoming.tenant, i), ids) if q]
+
+    async def _review(self, turn: Turn, command: Command) -> list[Reply]:
+        if await self._due(turn):
+            return await self._next(turn, Command("next"))
+        upcoming = await self._repo.next_review(turn.incoming.tenant, turn.user.id)
+        if upcoming is None:
+            return [Reply(turn.tr("No reviews yet: answer a few questions first."))]
+        return [
+            Reply(
+                turn.tr(
+                    "No reviews due. The next one is due on {date}.",
+                    date=upcoming.date().isoformat(),
+                )
+            )
+        ]
+
+    async def _preference(self, turn: Turn, command: Command) -> list[Reply]:
+        value = (command.args[0] if command.args else "on").lower()
+        if value not in {"on", "off"}:
+            return [Reply(turn.tr("Use `{name} on` or `{name} off`.", name=command.name))]
+        await self._repo.set_preference(turn.user.id, command.name, value == "on")
+        messages = {
+            ("remind", True): "I'll DM you when your daily streak is at risk.",
+            ("remind", False): "No more streak reminders.",
+            ("digest", True): "I'll DM you a daily count of your due reviews.",
+            ("digest", False): "No more review digests.",
+        }
+        return [Reply(turn.tr(messages[(command.name, value == "on")]), visibility="ephemeral")]
 
     async def pick_questions(
         self, turn: Turn, filters: tuple[str, ...], count: int = 1
@@ -293,8 +340,10 @@ class ConversationEngine:
                 answer="",
                 language=turn.language,
                 status="revealed",
+                created_at=_naive(self._clock.now()),
                 score=0.0,
             )
+            await self._schedule_review(served.tenant_id, turn.user.id, served.question_id, 0.0)
         return [
             Reply(
                 question.reference,
@@ -337,9 +386,10 @@ class ConversationEngine:
         return [Reply(text, title=turn.tr("From the question bank"))]
 
     async def _stats(self, turn: Turn, command: Command) -> list[Reply]:
+        tenant = turn.incoming.tenant
         attempts = [
             a
-            for a in await self._repo.attempts(turn.incoming.tenant, turn.user.id)
+            for a in await self._repo.attempts(tenant, turn.user.id)
             if a.status == "graded" and a.score is not None
         ]
         if not attempts:
@@ -347,23 +397,58 @@ class ConversationEngine:
         scores = [a.score for a in attempts if a.score is not None]
         by_topic: defaultdict[str, list[float]] = defaultdict(list)
         for attempt in attempts:
-            question = self._maybe_question(turn.incoming.tenant, attempt.question_id)
+            question = self._maybe_question(tenant, attempt.question_id)
             if question is not None and attempt.score is not None:
                 by_topic[question.topic].append(attempt.score)
-        seen = await self._repo.seen_question_ids(turn.incoming.tenant, turn.user.id)
-        total = len(self._bank.questions(turn.incoming.tenant))
+        averages = {
+            topic: round(sum(values) / len(values), 1)
+            for topic, values in sorted(by_topic.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))
+        }
+        seen = await self._repo.seen_question_ids(tenant, turn.user.id)
+        total = len(self._bank.questions(tenant))
+        now = self._clock.now()
+        days = {
+            datetime.fromisoformat(day).date()
+            for day in await self._repo.daily_answer_dates(tenant, turn.user.id, STREAK_THRESHOLD)
+        }
+        due = await self._repo.due_reviews(tenant, turn.user.id, _naive(now))
         lines = [
             turn.tr("Answers graded: {count}", count=len(scores)),
             turn.tr("Average score: {average}/10", average=f"{sum(scores) / len(scores):.1f}"),
             turn.tr("Best score: {best}/10", best=f"{max(scores):g}"),
             turn.tr("Questions seen: {seen} of {total}", seen=len(seen), total=total),
+            turn.tr("Daily streak: {days} days", days=streak(days, now.date())),
+            turn.tr("Reviews due: {count}", count=len(due)),
         ]
-        for topic, values in sorted(by_topic.items(), key=lambda kv: -sum(kv[1]) / len(kv[1])):
-            lines.append(f"  {topic}: {sum(values) / len(values):.1f}")
-        return [Reply("\n".join(lines), title=turn.tr("Your stats"))]
+        lines += [f"  {topic}: {average:.1f}" for topic, average in averages.items()]
+        from bot.stats.chart import progress_png
+
+        history = [(a.created_at, a.score) for a in attempts if a.score is not None]
+        image = await asyncio.to_thread(progress_png, history, averages)
+        return [
+            Reply(
+                "\n".join(lines),
+                title=turn.tr("Your stats"),
+                image=image,
+                image_name="progress.png",
+            )
+        ]
 
     async def _leaderboard(self, turn: Turn, command: Command) -> list[Reply]:
-        standings = await self._repo.leaderboard(turn.incoming.tenant)
+        """`leaderboard [daily|weekly|all] [here]`: points are the sum of scores."""
+        words = {word.lower() for word in command.args}
+        period = next((w for w in ("daily", "weekly") if w in words), "all")
+        since = None
+        if period != "all":
+            config = await self._repo.channel_config(turn.incoming.tenant, turn.incoming.channel)
+            zone = ZoneInfo((config.daily or {}).get("timezone", "UTC") if config else "UTC")
+            local = self._clock.now().astimezone(zone)
+            start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+            if period == "weekly":
+                start -= timedelta(days=start.weekday())
+            since = _naive(start)
+        channel = turn.incoming.channel if "here" in words else None
+        standings = await self._repo.leaderboard(turn.incoming.tenant, since=since, channel=channel)
         if not standings:
             return [Reply(turn.tr("No graded answers here yet."))]
         lines = [
@@ -376,7 +461,12 @@ class ConversationEngine:
             )
             for rank, standing in enumerate(standings, 1)
         ]
-        return [Reply("\n".join(lines), title=turn.tr("Leaderboard"))]
+        titles = {
+            "daily": turn.tr("Leaderboard: today"),
+            "weekly": turn.tr("Leaderboard: this week"),
+            "all": turn.tr("Leaderboard: all time"),
+        }
+        return [Reply("\n".join(lines), title=titles[period])]
 
     async def _set_language(self, turn: Turn, command: Command) -> list[Reply]:
         if not command.args:
@@ -533,6 +623,7 @@ class ConversationEngine:
             question_id=served.question_id,
             answer=answer,
             language=turn.language,
+            created_at=_naive(self._clock.now()),
         )
         request = GradeRequest(
             question=served.follow_up or question.question,
@@ -559,7 +650,17 @@ class ConversationEngine:
             hints = served.hints if served else 0
         score = _apply_hints(grade.score, hints)
         await self._repo.save_grade(attempt.id, grade.public_json(), score)
+        await self._schedule_review(attempt.tenant_id, attempt.user_id, attempt.question_id, score)
         return score
+
+    async def _schedule_review(
+        self, tenant: str, user_id: int, question_id: str, score: float
+    ) -> None:
+        existing = await self._repo.review_card(user_id, question_id)
+        card, due = self._reviews.review(
+            existing.card if existing else None, score, self._clock.now()
+        )
+        await self._repo.save_review_card(tenant, user_id, question_id, card, _naive(due))
 
     async def _request_for(self, attempt: Attempt) -> GradeRequest | None:
         question = self._maybe_question(attempt.tenant_id, attempt.question_id)
@@ -649,6 +750,11 @@ def _max_score(hints: int) -> float:
 
 def _apply_hints(score: float, hints: int) -> float:
     return round(score * max(0.0, 1 - HINT_PENALTY * hints), 1)
+
+
+def _naive(when) -> "datetime":
+    """Stored times are naive UTC."""
+    return when.astimezone(UTC).replace(tzinfo=None)
 
 
 def _lower_first(text: str) -> str:

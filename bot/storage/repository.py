@@ -18,6 +18,8 @@ from bot.storage.models import (
     DailyPost,
     GradeFeedback,
     Interview,
+    Reminder,
+    ReviewCard,
     Served,
     Tenant,
     User,
@@ -249,7 +251,12 @@ class Repository:
             return rows.all()
 
     async def leaderboard(
-        self, tenant: str, *, since: datetime | None = None, limit: int = 10
+        self,
+        tenant: str,
+        *,
+        since: datetime | None = None,
+        channel: str | None = None,
+        limit: int = 10,
     ) -> list[Standing]:
         points = func.sum(Attempt.score)
         query = (
@@ -262,6 +269,10 @@ class Repository:
         )
         if since is not None:
             query = query.where(Attempt.created_at >= since)
+        if channel is not None:
+            query = query.join(Served, Served.id == Attempt.served_id).where(
+                Served.channel == channel
+            )
         async with self._session() as session:
             rows = await session.execute(query)
             return [Standing(u, n, round(float(p or 0), 1), c) for u, n, p, c in rows]
@@ -453,3 +464,87 @@ class Repository:
     async def daily(self, post_id: int) -> DailyPost | None:
         async with self._session() as session:
             return await session.get(DailyPost, post_id)
+
+    # ---- reviews, streaks, reminders
+
+    async def review_card(self, user_id: int, question_id: str) -> ReviewCard | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(ReviewCard).where(
+                    ReviewCard.user_id == user_id, ReviewCard.question_id == question_id
+                )
+            )
+
+    async def save_review_card(
+        self, tenant: str, user_id: int, question_id: str, card: dict[str, Any], due: datetime
+    ) -> None:
+        async with self._session.begin() as session:
+            row = await session.scalar(
+                select(ReviewCard).where(
+                    ReviewCard.user_id == user_id, ReviewCard.question_id == question_id
+                )
+            )
+            if row is None:
+                session.add(
+                    ReviewCard(
+                        tenant_id=tenant,
+                        user_id=user_id,
+                        question_id=question_id,
+                        card=card,
+                        due=due,
+                    )
+                )
+            else:
+                row.card, row.due = card, due
+
+    async def due_reviews(self, tenant: str, user_id: int, now: datetime) -> list[str]:
+        """Question ids due for review, most overdue first."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(ReviewCard.question_id)
+                .where(
+                    ReviewCard.tenant_id == tenant,
+                    ReviewCard.user_id == user_id,
+                    ReviewCard.due <= now,
+                )
+                .order_by(ReviewCard.due)
+            )
+            return list(rows)
+
+    async def next_review(self, tenant: str, user_id: int) -> datetime | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(func.min(ReviewCard.due)).where(
+                    ReviewCard.tenant_id == tenant, ReviewCard.user_id == user_id
+                )
+            )
+
+    async def daily_answer_dates(self, tenant: str, user_id: int, min_score: float) -> set[str]:
+        """Local dates of daily questions this user answered with at least `min_score`."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(DailyPost.local_date)
+                .join(Served, Served.daily_post_id == DailyPost.id)
+                .join(Attempt, Attempt.served_id == Served.id)
+                .where(
+                    DailyPost.tenant_id == tenant,
+                    Attempt.user_id == user_id,
+                    Attempt.status == "graded",
+                    Attempt.score >= min_score,
+                )
+            )
+            return set(rows)
+
+    async def claim_reminder(self, kind: str, key: str) -> bool:
+        """True once per (kind, key): the claim that keeps reminders from repeating."""
+        async with self._session.begin() as session:
+            result = await session.execute(
+                self._insert(Reminder).values(kind=kind, key=key).on_conflict_do_nothing()
+            )
+            return result.rowcount == 1
+
+    async def set_preference(self, user_id: int, name: str, value: Any) -> None:
+        async with self._session.begin() as session:
+            row = await session.get(User, user_id)
+            assert row is not None
+            row.preferences = {**(row.preferences or {}), name: value}

@@ -1,0 +1,1 @@
+"""What users see about their own progress."""
