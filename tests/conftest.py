@@ -71,3 +71,12 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_dir: Path) ->
     for name in ("CHROMA_HOST", "CHROMA_PATH", "BANK_DIR", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     return data_dir
+
+
+async def reset_postgres(engine) -> None:
+    """An empty schema, whatever an earlier run (of any version) left in the test database."""
+    from sqlalchemy import text
+
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))

@@ -6,13 +6,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import App
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.scheduling.daily import DailyScheduler
-from bot.storage.models import Base
+from tests.conftest import reset_postgres
 
 TENANT = "discord:guild-1"
 
@@ -195,9 +194,7 @@ async def test_three_instances_racing_post_once_on_postgresql(tmp_path, model_di
         _env_file=None, data_dir=tmp_path, embedding_model_dir=model_dir, database_url=url
     )
     apps = [App(settings) for _ in range(3)]
-    async with apps[0].database.begin() as connection:
-        await connection.run_sync(Base.metadata.drop_all)
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await reset_postgres(apps[0].database)
     for app in apps:
         await app.start()
     await configure(apps[0])

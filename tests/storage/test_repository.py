@@ -5,11 +5,10 @@ import os
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
 
 from bot.storage.database import create_engine, migrate
-from bot.storage.models import Base
 from bot.storage.repository import Repository
+from tests.conftest import reset_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -22,9 +21,7 @@ async def repo(request, tmp_path) -> AsyncIterator[Repository]:
             pytest.skip("TEST_DATABASE_URL is not set")
     engine = create_engine(url)
     if request.param == "postgresql":  # start from an empty schema
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
-            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        await reset_postgres(engine)
     await migrate(engine)
     await migrate(engine)  # idempotent: a second start changes nothing
     yield Repository(engine)
