@@ -18,6 +18,7 @@ from bot.grading.llm import LLMGrader
 from bot.grading.offline import OfflineGrader
 from bot.grading.regrade import RegradeQueue
 from bot.i18n.catalog import Catalog
+from bot.i18n.detect import LanguageDetector
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.chat import ChatModel, LLMOptions
 from bot.llm.prompts import PromptLibrary
@@ -71,7 +72,12 @@ class App:
             self.catalog,
             regrades=self.regrades if self.grading.uses_llm else None,
             default_language=self.settings.default_language,
+            detector=self.language_detector,
         )
+
+    @cached_property
+    def language_detector(self) -> LanguageDetector:
+        return LanguageDetector.for_bank(self.settings.bank_dir)
 
     async def start(self) -> None:
         """Bring the database schema up to date and pick up work a previous run left."""

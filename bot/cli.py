@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
     export = feedback_commands.add_parser("export", help="write disputed grades as CSV")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    from bot.language_cli import add_commands as add_language_commands
+
+    add_language_commands(commands)
     from bot.grading_cli import add_commands
 
     add_commands(commands)
@@ -73,6 +76,10 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "language":
+        from bot import language_cli
+
+        return language_cli.run(args)
     from bot.app import App
     from bot.config import Settings
 

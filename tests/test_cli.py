@@ -119,3 +119,18 @@ def test_console_script_runs_the_terminal_chat_from_a_pipe(cli_env):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("No DISCORD_TOKEN or SLACK_BOT_TOKEN is set")  # says how
     assert "next [topic]" in done.stdout and "== Reference answer ==" in done.stdout
+
+
+def test_language_replay_prints_one_decision_per_message(cli_env, capsys, tmp_path):
+    chat = tmp_path / "chat.jsonl"
+    lines = [
+        {"user": "u1", "text": "hola, ¿qué tal? quiero practicar embeddings", "locale": "en-US"},
+        {"user": "u1", "text": "me gustaría una pregunta sobre atención", "locale": "en-US"},
+        {"user": "u2", "text": "next", "locale": "de-DE"},
+    ]
+    chat.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n")
+    code, out, _ = run(capsys, "language", "replay", str(chat))
+    decisions = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(decisions) == 3
+    assert decisions[1]["language"] == "es" and decisions[1]["switched"]
+    assert decisions[2]["language"] == "de"  # too short to detect: the locale decides

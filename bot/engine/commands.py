@@ -12,7 +12,7 @@ SIMPLE = frozenset(
 )
 PERIODS = {"daily", "weekly", "all", "here"}
 DIFFICULTIES = {"easy": 1, "medium": 2, "hard": 3, "1": 1, "2": 2, "3": 3}
-LANGUAGE_CODE = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.I)
+LANGUAGE_CODE = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z0-9]{2,3})?|auto|reset)$", re.I)
 
 
 @dataclass(frozen=True)

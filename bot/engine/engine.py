@@ -11,7 +11,7 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from bot.grading.llm import Appeal
 from bot.grading.models import Grade, GradeRequest
 from bot.grading.regrade import RegradeJob, RegradeQueue
 from bot.i18n.catalog import Catalog, Translator
+from bot.i18n.detect import AUTO, LanguageDetector, LanguageState
 from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.review import ReviewPlanner
 from bot.scheduling.streaks import STREAK_THRESHOLD, streak
@@ -87,6 +88,7 @@ class ConversationEngine:
         seed: int | None = None,
         clock: Clock | None = None,
         reviews: ReviewPlanner | None = None,
+        detector: LanguageDetector | None = None,
     ) -> None:
         self._bank = bank
         self._repo = repository
@@ -99,6 +101,7 @@ class ConversationEngine:
         self._notify: list[Notify] = []
         self._clock = clock or SystemClock()
         self._reviews = reviews or ReviewPlanner()
+        self._detector = detector
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
 
@@ -110,7 +113,7 @@ class ConversationEngine:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         async with self._locks[(incoming.tenant, incoming.user)]:
             user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
-            language = self._language(user, incoming)
+            language = await self._language(user, incoming)
             turn = Turn(incoming, user, language, self._catalog.translator(language))
             try:
                 return await self._route(turn)
@@ -469,22 +472,28 @@ class ConversationEngine:
         return [Reply("\n".join(lines), title=titles[period])]
 
     async def _set_language(self, turn: Turn, command: Command) -> list[Reply]:
+        codes = ", ".join(self._catalog.languages)
         if not command.args:
-            return [Reply(turn.tr("Languages: {codes}", codes=", ".join(self._catalog.languages)))]
-        code = command.args[0].split("-")[0].split("_")[0]
-        if code not in self._catalog.languages:
             return [
                 Reply(
                     turn.tr(
-                        "I don't speak {code} yet. Languages: {codes}",
-                        code=code,
-                        codes=", ".join(self._catalog.languages),
+                        "Languages: {codes}. `language auto` follows what you write.", codes=codes
                     )
                 )
             ]
-        state = dict(turn.user.language_state or {})
-        state["explicit"] = code
-        await self._repo.save_language_state(turn.user.id, state)
+        code = command.args[0].replace("_", "-").split("-")[0]
+        code = AUTO if code == "reset" else code
+        if code != AUTO and code not in self._catalog.languages:
+            return [
+                Reply(
+                    turn.tr("I don't speak {code} yet. Languages: {codes}", code=code, codes=codes)
+                )
+            ]
+        state = LanguageState.from_dict(turn.user.language_state)
+        state = replace(state, explicit=None if code == AUTO else code)
+        await self._repo.save_language_state(turn.user.id, state.to_dict())
+        if code == AUTO:
+            return [Reply(turn.tr("I'll follow the language you write in."))]
         tr = self._catalog.translator(code)
         return [Reply(tr("I'll reply in {language} from now on.", language=code))]
 
@@ -709,12 +718,23 @@ class ConversationEngine:
 
     # ---- helpers
 
-    def _language(self, user: User, incoming: Incoming) -> str:
-        state = user.language_state or {}
-        for candidate in (state.get("explicit"), state.get("current"), _locale(incoming.locale)):
-            if candidate in self._catalog.languages:
-                return candidate
-        return self._default_language
+    async def _language(self, user: User, incoming: Incoming) -> str:
+        """Explicit choice > detected switch > platform locale > channel default > English.
+
+        Detection needs enough text and two agreeing messages in a row to switch
+        (`bot.i18n.detect`); its state is stored per user."""
+        config = await self._repo.channel_config(incoming.tenant, incoming.channel)
+        default = (config.language if config else None) or self._default_language
+        state = LanguageState.from_dict(user.language_state)
+        if self._detector is None or incoming.action:
+            return state.explicit or state.detected or _locale(incoming.locale) or default
+        decision = self._detector.decide(
+            state, incoming.text, locale=incoming.locale, default=default
+        )
+        if decision.state != state:
+            user.language_state = decision.state.to_dict()
+            await self._repo.save_language_state(user.id, user.language_state)
+        return decision.language if decision.language in self._catalog.languages else default
 
     def _topics(self, tenant: str) -> set[str]:
         return {q.topic for q in self._bank.questions(tenant)}

@@ -185,3 +185,20 @@ async def test_language_command_switches_the_reply_language(engine):
     assert "I don't speak xx" in reply.text
     (reply,) = await engine.handle(say("language es"))
     assert "es" in reply.text
+
+
+async def test_reply_language_follows_two_messages_and_an_explicit_choice(started):
+    engine = build_engine(started)
+    engine._detector = started.language_detector  # the detector the App wires in
+    spanish = "Hola, quiero practicar preguntas sobre embeddings y fine-tuning de modelos grandes"
+    await engine.handle(say(spanish, user="eva"))
+    user = await started.repository.user("global", "eva")
+    assert user.language_state.get("detected") is None  # one message is not enough
+    await engine.handle(
+        say("Me interesa sobre todo la atención y los transformers hoy", user="eva")
+    )
+    user = await started.repository.user("global", "eva")
+    assert user.language_state["detected"] == "es"
+    await engine.handle(say("language fr", user="eva"))
+    user = await started.repository.user("global", "eva")
+    assert user.language_state["explicit"] == "fr"

@@ -103,9 +103,10 @@ async def test_each_call_spotlights_the_answer_inside_a_fresh_boundary(llm_app, 
         for body in llm.requests
     ]
     assert len(set(boundaries)) == 2
-    assert all(boundary in body["messages"][0]["content"] for boundary, body in zip(
-        boundaries, llm.requests, strict=True
-    ))
+    assert all(
+        boundary in body["messages"][0]["content"]
+        for boundary, body in zip(boundaries, llm.requests, strict=True)
+    )
 
 
 async def test_obedient_model_cannot_raise_a_wrong_answer_with_an_injection(

@@ -1,0 +1,412 @@
+"""Which language the bot replies in.
+
+A raw langdetect guess per chat message is wrong too often (short texts, English ML terms inside
+Spanish or Hindi answers), so a guess only counts when it is trustworthy and then only moves the
+reply language once it repeats:
+
+1. Noise is removed first: code, URLs, mentions, numbers, LaTeX, acronyms and the English
+   technical glossary (`bot.i18n.glossary`).
+2. A script settles the language on its own: Hangul is Korean, kana Japanese, Han without kana
+   Chinese, Devanagari Hindi, Arabic script Arabic, Cyrillic Russian (none of the other supported
+   languages uses these scripts).
+3. Latin-script text needs `MIN_LETTERS` letters left before it counts; it then goes to a seeded
+   langdetect restricted to the supported languages. Exceptions, exact rather than statistical
+   (`bot.i18n.hints`): letters only one language uses (ñ, ş, ơ) decide at any length, and a
+   short message made of known chat phrases of one language ("gracias", "não sei") counts.
+4. Hysteresis: the detected language changes only when `SWITCH_AFTER` consecutive qualifying
+   messages agree on the same new language.
+5. Precedence: an explicit `language xx` choice, then a detected switch, then the platform
+   locale, then the channel/tenant default, then English.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n.glossary import Glossary, build_glossary
+from bot.i18n.hints import has_chinese_only, letter_hint, phrase_hint
+
+if TYPE_CHECKING:
+    from langdetect.detector import Detector
+    from langdetect.detector_factory import DetectorFactory
+
+SUPPORTED: tuple[str, ...] = (
+    "en", "es", "fr", "de", "pt", "it", "hi", "zh", "ja", "ko", "ru", "ar", "tr", "vi", "id",
+)  # fmt: skip
+FALLBACK = "en"
+AUTO = "auto"  # `language auto`: drop the explicit choice, follow detection again
+MIN_LETTERS = 20  # Latin letters left after stripping before langdetect is asked at all
+MIN_SCRIPT_CHARS = 2  # kana+Han, Devanagari, Arabic, Cyrillic; one Hangul block is enough
+MIN_HAN_CHARS = 4  # Han alone: short Japanese can be all kanji ("質問"), unless Chinese-only
+MIN_MARGIN = 0.05  # langdetect's answer must lead the next language by this (see `margin`)
+SWITCH_AFTER = 2  # consecutive qualifying messages that must agree before switching
+DEFAULT_SEED = 0
+
+# langdetect names its Chinese profiles by script; both mean "zh" here.
+_PROFILES: dict[str, str] = {code: code for code in SUPPORTED if code != "zh"} | {
+    "zh-cn": "zh",
+    "zh-tw": "zh",
+}
+# Locale names that are not a supported code followed by a region ("in" is Java's old Indonesian).
+_LOCALE_ALIASES: dict[str, str] = {"in": "id"}
+
+# --- stripping -------------------------------------------------------------------------------
+
+_FENCED_CODE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LATEX = re.compile(
+    r"\$\$.*?\$\$|\$[^$\n]+\$|\\\[.*?\\\]|\\\(.*?\\\)|\\begin\{(\w+\*?)\}.*?\\end\{\1\}",
+    re.DOTALL,
+)
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PLATFORM_TOKEN = re.compile(r"<(?:[@#!][^>]*|a?:\w+:\d+|t:\d+(?::\w)?|https?://[^>]*)>")
+_MENTION = re.compile(r"(?<![\w@])@[\w.-]+")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
+_CODE_LINE = re.compile(
+    r"^(?:[ \t]{4,}|\t)\S.*$"  # indented block
+    r"|^\s*(?:>>>|\$ |#include|def |class \w+[:(]|import \w|from [\w.]+ import|return\b|"
+    r"pip install|print\(|SELECT |for \w+ in .*:$|if .*:$|while .*:$).*$",
+    re.MULTILINE,
+)
+# A token with code punctuation between word characters: model.generate(x), q_proj, r=8.
+_CODE_TOKEN = re.compile(r"\S*\w[_=<>{}\[\]().\\|*^+]+\w\S*|\S*[_{}\[\]=<>|\\^]\S*")
+_NUMBER_TOKEN = re.compile(r"\S*\d\S*")
+# Acronyms and inner capitals: RAG, LLMs, LoRA, PyTorch (ASCII only, so Turkish İ is kept).
+_ACRONYM = re.compile(r"(?<!\w)(?:[A-Z]{2,}s?|[A-Za-z]*[a-z][A-Z][A-Za-z]*)(?!\w)")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_noise(text: str, glossary: Glossary | None = None) -> str:
+    """The prose of a chat message: no code, URLs, mentions, numbers, LaTeX, acronyms or glossary
+    terms, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    for pattern in (
+        _FENCED_CODE,
+        _INLINE_CODE,
+        _LATEX,
+        _URL,
+        _PLATFORM_TOKEN,
+        _EMAIL,
+        _MENTION,
+        _EMOJI_CODE,
+        _CODE_LINE,
+        _LATEX_COMMAND,
+        _CODE_TOKEN,
+        _NUMBER_TOKEN,
+        _ACRONYM,
+    ):
+        text = pattern.sub(" ", text)
+    if glossary is not None:
+        text = glossary.remove(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- scripts ---------------------------------------------------------------------------------
+
+_SCRIPT_RANGES: tuple[tuple[str, int, int], ...] = (
+    ("hangul", 0xAC00, 0xD7AF),
+    ("hangul", 0x1100, 0x11FF),
+    ("hangul", 0x3130, 0x318F),
+    ("kana", 0x3040, 0x30FF),
+    ("kana", 0x31F0, 0x31FF),
+    ("kana", 0xFF66, 0xFF9F),
+    ("han", 0x4E00, 0x9FFF),
+    ("han", 0x3400, 0x4DBF),
+    ("han", 0xF900, 0xFAFF),
+    ("han", 0x20000, 0x2FA1F),
+    ("devanagari", 0x0900, 0x097F),
+    ("arabic", 0x0600, 0x06FF),
+    ("arabic", 0x0750, 0x077F),
+    ("arabic", 0x08A0, 0x08FF),
+    ("arabic", 0xFB50, 0xFDFF),
+    ("arabic", 0xFE70, 0xFEFF),
+    ("cyrillic", 0x0400, 0x052F),
+)
+_SCRIPT_LANGUAGE = {"hangul": "ko", "devanagari": "hi", "arabic": "ar", "cyrillic": "ru"}
+_CJK_WEIGHT = 3  # one Han, kana or Hangul character carries about as much as three letters
+
+
+def _script_of(char: str) -> str | None:
+    code = ord(char)
+    for script, low, high in _SCRIPT_RANGES:
+        if low <= code <= high:
+            return script
+    if char.isalpha():
+        return "latin"
+    return None
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Characters per script ("latin" is any other letter); marks count with their script."""
+    counts: dict[str, int] = {}
+    for char in text:
+        script = _script_of(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def _weighted_non_latin(counts: Mapping[str, int]) -> int:
+    return sum(
+        n * (_CJK_WEIGHT if s in {"han", "kana", "hangul"} else 1)
+        for s, n in counts.items()
+        if s != "latin"
+    )
+
+
+def _non_latin_dominates(counts: Mapping[str, int]) -> bool:
+    """At least a third of the text is in a non-Latin script (so not English quoting a word)."""
+    weight = _weighted_non_latin(counts)
+    return weight > 0 and weight * 2 >= counts.get("latin", 0)
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script settles on its own, when that script dominates `text`
+    and there is enough of it; None otherwise (Latin text, or too little)."""
+    counts = script_counts(text)
+    if not _non_latin_dominates(counts):
+        return None
+    cjk = counts.get("han", 0) + counts.get("kana", 0)
+    groups = {"cjk": cjk} | {s: n for s, n in counts.items() if s in _SCRIPT_LANGUAGE}
+    script = max(groups, key=lambda s: groups[s])
+    if script == "hangul":  # one syllable block is a word: 네, 응
+        return "ko"
+    if script != "cjk":
+        return _SCRIPT_LANGUAGE[script] if groups[script] >= MIN_SCRIPT_CHARS else None
+    if counts.get("kana", 0):
+        return "ja" if cjk >= MIN_SCRIPT_CHARS else None
+    if cjk >= MIN_HAN_CHARS or (cjk >= MIN_SCRIPT_CHARS and has_chinese_only(text)):
+        return "zh"
+    return None
+
+
+# --- locales and commands --------------------------------------------------------------------
+
+
+def normalize_language(value: str | None) -> str | None:
+    """A supported code for a language tag or platform locale ("es-ES", "pt_BR", "zh-CN",
+    "es-419", "ja"), or None when it is empty or not supported."""
+    if not value:
+        return None
+    primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    primary = _LOCALE_ALIASES.get(primary, primary)
+    return primary if primary in SUPPORTED else None
+
+
+_COMMAND = re.compile(r"^\s*[/!]?(?:language|lang)\s+([A-Za-z_-]{2,10})\s*$", re.IGNORECASE)
+
+
+def parse_language_command(text: str) -> str | None:
+    """The code chosen by a `language xx` command (`AUTO` for `language auto`), else None."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    if word in {AUTO, "reset", "default"}:
+        return AUTO
+    return normalize_language(word)
+
+
+# --- per-user state --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageState:
+    """What one user's reply language depends on across messages; stored as JSON. Detection
+    goes on while an explicit choice holds, so `language auto` returns to what the user writes."""
+
+    explicit: str | None = None  # chosen with `language xx`
+    detected: str | None = None  # the language detection last switched to
+    candidate: str | None = None  # a different language seen in the last qualifying messages
+    candidate_count: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "explicit": self.explicit,
+            "detected": self.detected,
+            "candidate": self.candidate,
+            "candidate_count": self.candidate_count,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> "LanguageState":
+        """Tolerant of missing keys and of codes no longer supported (they are dropped)."""
+        data = data or {}
+        candidate = normalize_language(data.get("candidate"))
+        count = data.get("candidate_count", 0)
+        return cls(
+            explicit=normalize_language(data.get("explicit")),
+            detected=normalize_language(data.get("detected")),
+            candidate=candidate,
+            candidate_count=max(0, int(count)) if candidate and isinstance(count, int) else 0,
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one message."""
+
+    language: str  # what the bot replies in
+    state: LanguageState  # to store for the next message
+    detected: str | None  # what this message was detected as; None when it did not qualify
+    switched: bool  # the reply language differs from the one before this message
+
+
+def implicit_language(state: LanguageState, locale: str | None, default: str | None) -> str:
+    """The reply language without the explicit choice: detected, locale, default, English."""
+    return state.detected or normalize_language(locale) or normalize_language(default) or FALLBACK
+
+
+def reply_language(state: LanguageState, locale: str | None, default: str | None) -> str:
+    return state.explicit or implicit_language(state, locale, default)
+
+
+def advance(state: LanguageState, detected: str | None, current: str) -> LanguageState:
+    """One hysteresis step. `current` is the implicit language; a message that did not qualify
+    (`detected` None) leaves everything as it was, one that matches `current` clears the
+    candidate, and `SWITCH_AFTER` agreeing ones in a row switch."""
+    if detected is None:
+        return state
+    if detected == current:
+        return replace(state, candidate=None, candidate_count=0)
+    count = state.candidate_count + 1 if detected == state.candidate else 1
+    if count >= SWITCH_AFTER:
+        return replace(state, detected=detected, candidate=None, candidate_count=0)
+    return replace(state, candidate=detected, candidate_count=count)
+
+
+def step(
+    state: LanguageState,
+    *,
+    detected: str | None = None,
+    command: str | None = None,
+    locale: str | None = None,
+    default: str | None = None,
+) -> Decision:
+    """The decision for one message, given what it was detected as or the `language xx`
+    command it carries (see `parse_language_command`). Pure: `LanguageDetector.decide` supplies
+    the detection."""
+    before = reply_language(state, locale, default)
+    if command is not None:
+        new_state = replace(state, explicit=None if command == AUTO else command)
+        detected = None
+    else:
+        new_state = advance(state, detected, implicit_language(state, locale, default))
+    language = reply_language(new_state, locale, default)
+    return Decision(language, new_state, detected, switched=language != before)
+
+
+# --- the detector ----------------------------------------------------------------------------
+
+
+class LanguageDetector:
+    """Detects the language of chat messages; langdetect is loaded on first use, with only the
+    supported languages' profiles and a fixed seed so that a text always gets the same answer."""
+
+    def __init__(
+        self,
+        glossary: Glossary | None = None,
+        *,
+        seed: int = DEFAULT_SEED,
+        min_letters: int = MIN_LETTERS,
+        hints: bool = True,
+        min_margin: float = MIN_MARGIN,
+        profiles_dir: Path | None = None,
+    ) -> None:
+        self.glossary = glossary if glossary is not None else build_glossary()
+        self.seed = seed
+        self.min_letters = min_letters
+        self.hints = hints  # letters and chat phrases of one language (`bot.i18n.hints`)
+        self.min_margin = min_margin
+        self._profiles_dir = profiles_dir
+
+    @classmethod
+    def for_bank(cls, bank_dir: Path, **options: Any) -> "LanguageDetector":
+        """A detector whose glossary includes the technical terms of a bank folder."""
+        return cls(build_glossary(bank_dir), **options)
+
+    @cached_property
+    def _factory(self) -> "DetectorFactory":
+        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+        folder = self._profiles_dir or Path(PROFILES_DIRECTORY)
+        factory = DetectorFactory()
+        factory.load_json_profile(
+            [(folder / name).read_text(encoding="utf-8") for name in sorted(_PROFILES)]
+        )
+        factory.set_seed(self.seed)
+        return factory
+
+    def clean(self, text: str) -> str:
+        return strip_noise(text, self.glossary)
+
+    def detect(self, text: str) -> str | None:
+        """The language of `text`, or None when the message should not count."""
+        cleaned = self.clean(text)
+        counts = script_counts(cleaned)
+        if _non_latin_dominates(counts):
+            return script_language(cleaned)
+        if self.hints and counts.get("latin", 0) >= MIN_SCRIPT_CHARS:
+            by_letters = letter_hint(cleaned)
+            if by_letters is not None:
+                return by_letters
+        if counts.get("latin", 0) >= self.min_letters:
+            return self.guess(cleaned)
+        return phrase_hint(cleaned) if self.hints else None
+
+    def guess(self, text: str) -> str | None:
+        """langdetect's answer for `text` (no stripping, no minimum) as a supported code, or
+        None when it is not clearly ahead (see `margin`)."""
+        from langdetect.lang_detect_exception import LangDetectException
+
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            name = detector.detect()
+        except LangDetectException:  # no usable n-grams
+            return None
+        if self.min_margin > 0 and self.margin(detector, name) < self.min_margin:
+            return None
+        return _PROFILES.get(name)
+
+    def margin(self, detector: "Detector", name: str) -> float:
+        """How far profile `name` leads every other language's profile for the detector's text,
+        in mean log-likelihood per n-gram (negative when it does not lead).
+
+        langdetect samples n-grams at random and reports near-certain probabilities even for a
+        29-letter text that fits French almost as well as English; this deterministic score
+        over all the text's n-grams tells a clear answer from a coin toss."""
+        detector.cleaning_text()
+        ngrams = detector._extract_ngrams()  # langdetect has no public n-gram accessor
+        factory = self._factory
+        smoothing = detector.alpha / detector.BASE_FREQ
+        totals = dict.fromkeys(factory.langlist, 0.0)
+        for ngram in ngrams:
+            for other, probability in zip(
+                factory.langlist, factory.word_lang_prob_map[ngram], strict=True
+            ):
+                totals[other] += math.log(smoothing + probability)
+        code = _PROFILES.get(name)
+        best_other = max(total for other, total in totals.items() if _PROFILES[other] != code)
+        return (totals[name] - best_other) / max(1, len(ngrams))
+
+    def decide(
+        self,
+        state: LanguageState,
+        text: str,
+        *,
+        locale: str | None = None,
+        default: str | None = None,
+    ) -> Decision:
+        """The reply language for one message from a user in `state`, and the state to store.
+        `locale` is the platform's (Discord/Slack) locale, `default` the channel/tenant one."""
+        command = parse_language_command(text)
+        detected = None if command is not None else self.detect(text)
+        return step(state, detected=detected, command=command, locale=locale, default=default)
