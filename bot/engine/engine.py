@@ -26,7 +26,7 @@ from bot.grading.grader import Grader
 from bot.grading.llm import Appeal
 from bot.grading.models import Grade, GradeRequest
 from bot.grading.regrade import RegradeJob, RegradeQueue
-from bot.i18n.catalog import Catalog, Translator
+from bot.i18n.catalog import N_, Catalog, Translator
 from bot.i18n.detect import AUTO, LanguageDetector, LanguageState
 from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.review import ReviewPlanner
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 HINT_PENALTY = 0.2  # each hint lowers the attainable score by 20%
 MAX_HINTS = 2
 ASK_MIN_SCORE = 0.35
-HELP = """Commands:
+HELP = N_("""Commands:
   next [topic] [difficulty]   a question (then type your answer)
   hint                        a hint (each one lowers the score you can reach)
   reveal                      the reference answer
@@ -52,7 +52,7 @@ HELP = """Commands:
   language <code>             reply in this language (e.g. es)
   appeal <why>                ask for a re-grade of your last answer
   topics                      the topics
-  help                        this list"""
+  help                        this list""")
 
 Notify = Callable[["Delivery", list[Reply]], Awaitable[None]]
 
@@ -274,10 +274,10 @@ class ConversationEngine:
             return [Reply(turn.tr("Use `{name} on` or `{name} off`.", name=command.name))]
         await self._repo.set_preference(turn.user.id, command.name, value == "on")
         messages = {
-            ("remind", True): "I'll DM you when your daily streak is at risk.",
-            ("remind", False): "No more streak reminders.",
-            ("digest", True): "I'll DM you a daily count of your due reviews.",
-            ("digest", False): "No more review digests.",
+            ("remind", True): N_("I'll DM you when your daily streak is at risk."),
+            ("remind", False): N_("No more streak reminders."),
+            ("digest", True): N_("I'll DM you a daily count of your due reviews."),
+            ("digest", False): N_("No more review digests."),
         }
         return [Reply(turn.tr(messages[(command.name, value == "on")]), visibility="ephemeral")]
 

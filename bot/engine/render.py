@@ -4,9 +4,9 @@ from bot.bank.models import Question
 from bot.engine.events import Button, Reply
 from bot.grading.models import Grade
 from bot.grading.notes import notes_for
-from bot.i18n.catalog import Translator
+from bot.i18n.catalog import N_, Translator
 
-DIFFICULTY_NAMES = {1: "easy", 2: "medium", 3: "hard"}
+DIFFICULTY_NAMES = {1: N_("easy"), 2: N_("medium"), 3: N_("hard")}
 
 
 def question_reply(
@@ -45,9 +45,16 @@ def grade_reply(
     if grade.missing:
         lines.append(tr("Missed:"))
         lines += [f"  ✗ {point}" for point in grade.missing]
-    if grade.feedback:
+    feedback = grade.feedback
+    if grade.grader == "offline" or "feedback_replaced" in grade.flags:
+        # Built by code from the key points (listed above), so it is said in the user's language.
+        total = len(grade.covered) + len(grade.missing)
+        feedback = tr(
+            "You covered {covered} of {total} key points.", covered=len(grade.covered), total=total
+        )
+    if feedback:
         lines.append("")
-        lines.append(grade.feedback)
+        lines.append(feedback)
     lines += ["", *notes_for(grade, tr)] if notes_for(grade) else []
     return Reply(
         "\n".join(lines),

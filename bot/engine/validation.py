@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from bot.i18n.catalog import N_
+
 MAX_ANSWER_CHARS = 4000
 KEEP = {"\n", "\t"}
 
@@ -19,14 +21,14 @@ def clean(text: str) -> str:
 def problem(text: str) -> str | None:
     """A message id explaining why `text` can't be an answer, or None when it can."""
     if not text.strip():
-        return "Your answer is empty. Type your answer, or `skip` to drop the question."
+        return N_("Your answer is empty. Type your answer, or `skip` to drop the question.")
     if len(text) > MAX_ANSWER_CHARS:
-        return (
+        return N_(
             "Your answer is {length} characters long; the limit is {limit}. "
             "Please shorten it and send it again."
         )
     if not clean(text):
-        return "Your answer has no readable text. Type your answer, or `skip`."
+        return N_("Your answer has no readable text. Type your answer, or `skip`.")
     if not any(ch.isalnum() for ch in clean(text)):
-        return "Your answer has no words in it. Type your answer, or `skip`."
+        return N_("Your answer has no words in it. Type your answer, or `skip`.")
     return None

@@ -3,13 +3,14 @@
 from collections.abc import Callable
 
 from bot.grading.models import INJECTION_FLAG, Grade
+from bot.i18n.catalog import N_
 
 NOTES = {
-    INJECTION_FLAG: (
+    INJECTION_FLAG: N_(
         "Part of this answer reads like instructions to the grader, so it was graded only on what "
         "it demonstrably covers."
     ),
-    "provisional": (
+    "provisional": N_(
         "The AI grader is not reachable right now, so this is a provisional offline grade; it may "
         "be updated when the grader is back."
     ),

@@ -29,6 +29,11 @@ SUPPORTED = (
 DOMAIN = "messages"
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; translated later, where it is shown."""
+    return message
+
+
 class Translator:
     def __init__(self, language: str, messages: dict[str, str]) -> None:
         self.language = language

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.engine.commands import Command
 from bot.engine.events import Reply
+from bot.i18n.catalog import N_
 
 if TYPE_CHECKING:
     from bot.engine.engine import ConversationEngine, Turn
@@ -60,7 +61,7 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
     return [Reply(describe(tr, daily, delivery, language), visibility="ephemeral")]
 
 
-USAGE = (
+USAGE = N_(
     "Usage: daily [show | on | off | set time=09:00 tz=Europe/Berlin days=mon,wed,fri "
     "topics=rag,attention difficulty=2 language=es delivery=thread|ephemeral|dm]"
 )
@@ -69,33 +70,33 @@ USAGE = (
 def _apply(daily: dict[str, Any], key: str, value: str, engine) -> str | None:
     if key == "time" or key == "summary":
         if not TIME.match(value):
-            return "{key}: use HH:MM, 24-hour (got {value})."
+            return N_("{key}: use HH:MM, 24-hour (got {value}).")
         daily["time" if key == "time" else "summary_time"] = value
     elif key in {"tz", "timezone"}:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            return "{key}: {value} is not an IANA time zone such as Europe/Berlin."
+            return N_("{key}: {value} is not an IANA time zone such as Europe/Berlin.")
         daily["timezone"] = value
     elif key in {"days", "weekdays"}:
         days = [day[:3].lower() for day in value.split(",") if day]
         if not days or any(day not in WEEKDAYS for day in days):
-            return "{key}: list weekdays like mon,tue,wed (got {value})."
+            return N_("{key}: list weekdays like mon,tue,wed (got {value}).")
         daily["weekdays"] = [day for day in WEEKDAYS if day in days]
     elif key == "topics":
         daily["topics"] = [topic for topic in value.lower().split(",") if topic]
     elif key == "difficulty":
         if value not in {"1", "2", "3", "any"}:
-            return "{key}: 1, 2, 3 or any (got {value})."
+            return N_("{key}: 1, 2, 3 or any (got {value}).")
         daily["difficulty"] = None if value == "any" else int(value)
     elif key == "delivery":
         if value.lower() not in DELIVERIES:
-            return "{key}: thread, ephemeral or dm (got {value})."
+            return N_("{key}: thread, ephemeral or dm (got {value}).")
     elif key == "language":
         if value.lower() not in engine.languages:
-            return "{key}: {value} is not a supported language."
+            return N_("{key}: {value} is not a supported language.")
     else:
-        return "Unknown setting {key}."
+        return N_("Unknown setting {key}.")
     return None
 
 
