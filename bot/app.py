@@ -1,5 +1,6 @@
 """The object graph, built in one place from Settings. Parts are created on first use."""
 
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
+from bot.engine.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.grading.budget import TokenBudget
 from bot.grading.cache import MemoryBackend, RedisBackend, VerdictCache
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
@@ -22,7 +25,10 @@ from bot.i18n.detect import LanguageDetector
 from bot.llm.breaker import CircuitBreaker
 from bot.llm.chat import ChatModel, LLMOptions
 from bot.llm.prompts import PromptLibrary
+from bot.observability.metrics import Metrics
 from bot.resources import resource_dir
+from bot.scheduling.clock import SystemClock
+from bot.scheduling.daily import DailyScheduler
 from bot.storage.database import create_engine, migrate
 from bot.storage.repository import Repository
 
@@ -30,6 +36,7 @@ from bot.storage.repository import Repository
 class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._migrated = False
 
     @cached_property
     def embedder(self) -> OnnxEmbedder:
@@ -73,15 +80,44 @@ class App:
             regrades=self.regrades if self.grading.uses_llm else None,
             default_language=self.settings.default_language,
             detector=self.language_detector,
+            limiter=self.rate_limiter,
+            on_message=self.metrics.count_message,
+        )
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        limit = self.settings.answers_per_minute
+        if self.settings.redis_url:
+            return RedisRateLimiter(self.settings.redis_url, limit)
+        return MemoryRateLimiter(limit)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        metrics = Metrics()
+        metrics.watch(self)
+        return metrics
+
+    @cached_property
+    def scheduler(self) -> DailyScheduler:
+        return DailyScheduler(
+            self.engine,
+            SystemClock(),
+            catch_up=timedelta(minutes=self.settings.daily_catch_up_minutes),
         )
 
     @cached_property
     def language_detector(self) -> LanguageDetector:
         return LanguageDetector.for_bank(self.settings.bank_dir)
 
+    async def prepare_storage(self) -> None:
+        """Bring the database schema up to date (once per App)."""
+        if not self._migrated:
+            await migrate(self.database)
+            self._migrated = True
+
     async def start(self) -> None:
-        """Bring the database schema up to date and pick up work a previous run left."""
-        await migrate(self.database)
+        """Prepare storage and pick up work a previous run left."""
+        await self.prepare_storage()
         if self.grading.uses_llm:
             self.regrades.start()
         await self.engine.resume()
@@ -133,6 +169,8 @@ class App:
             llm=llm,
             cache=self.verdict_cache if llm is not None else None,
             weights=self.settings.grading_weights,
+            budget=TokenBudget(self.repository, self.settings.llm_daily_token_budget),
+            observe=self.metrics.observe_grade,
         )
 
     @cached_property
@@ -143,6 +181,8 @@ class App:
         """Release connections the parts opened (Redis); safe to call more than once."""
         if "regrades" in self.__dict__:
             await self.regrades.stop()
+        if "rate_limiter" in self.__dict__:
+            await self.rate_limiter.close()
         if "verdict_cache" in self.__dict__:
             await self.verdict_cache.close()
         if self.__dict__.get("chat") is not None:

@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("console", help="chat in the terminal (reads stdin line by line)")
     commands.add_parser("ingest", help="embed the bank into Chroma (only what changed)")
 
+    commands.add_parser("usage", help="LLM tokens used per tenant and day")
     feedback = commands.add_parser("feedback", help="grades users disputed")
     feedback_commands = feedback.add_subparsers(dest="feedback_command", required=True)
     export = feedback_commands.add_parser("export", help="write disputed grades as CSV")
@@ -97,6 +98,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_ingest(app))
     if args.command == "feedback":
         return asyncio.run(_export_feedback(app, args.out))
+    if args.command == "usage":
+        return asyncio.run(_usage(app))
     from bot.adapters.console import run_console
 
     banner = None
@@ -112,6 +115,19 @@ def _dispatch(args: argparse.Namespace) -> int:
             "set one to connect Discord or Slack (see the README)."
         )
     return asyncio.run(run_console(app, sys.stdin, sys.stdout, banner=banner))
+
+
+async def _usage(app: "App") -> int:
+    await app.start()
+    try:
+        rows = await app.repository.usage()
+    finally:
+        await app.aclose()
+    if not rows:
+        print("No LLM tokens used yet.")
+    for tenant, day, tokens in rows:
+        print(f"{day}  {tenant}  {tokens} tokens")
+    return 0
 
 
 async def _export_feedback(app: "App", out: Path | None) -> int:

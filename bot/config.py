@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     embedding_model_dir: Path | None = None
     embedding_batch_size: int = 32
 
+    # Limits, costs and privacy
+    answers_per_minute: int = Field(default=10, ge=1)
+    llm_daily_token_budget: int | None = Field(default=None, ge=0)  # per tenant
+    retention_days: int | None = Field(default=None, ge=1)  # then answer texts are purged
+    daily_catch_up_minutes: int = Field(default=120, ge=0)
+
     # Behaviour
     default_language: str = "en"
     port: int = 3000

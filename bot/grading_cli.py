@@ -75,6 +75,7 @@ def run_grade(app: "App", args: argparse.Namespace) -> int:
 
 async def _grade_once(app: "App", request: GradeRequest) -> Grade:
     try:
+        await app.prepare_storage()  # token usage is recorded
         grade = await app.grading.grade(request)
     finally:
         await app.aclose()
@@ -101,6 +102,7 @@ def run_eval(app: "App", args: argparse.Namespace) -> int:
 async def _evaluate(app: "App", rows, out: Path | None) -> int:
     # An LLM is network-bound, so a few rows run at once; offline grading is CPU-bound.
     slots = asyncio.Semaphore(EVAL_CONCURRENCY if app.grading.uses_llm else 1)
+    await app.prepare_storage()  # token usage is recorded
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("grading", total=len(rows))

@@ -1,16 +1,24 @@
 """`interview-bot run`: every adapter whose credentials are set, one HTTP server, until SIGTERM.
 
-Each adapter has `start()` and `close()`; the HTTP server on `PORT` carries `/healthz` and whatever
-routes adapters add (Slack's `/slack/events` in HTTP mode).
+Each adapter has `start()` and `close()`, and may have `ready` (connected) and `post_daily` (a
+poster for the daily scheduler). The HTTP server on `PORT` carries `/healthz` (liveness),
+`/readyz` (database, Chroma, LLM circuit, adapters), `/metrics` (Prometheus) and whatever routes
+adapters add (Slack's `/slack/events` in HTTP mode).
+
+On SIGTERM: adapters stop taking work and close their gateways, the scheduler and background
+re-grades stop (provisional grades stay stored and are re-queued at the next start), and the
+process exits within `SHUTDOWN_SECONDS`.
 """
 
 import asyncio
 import contextlib
 import logging
 import signal
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from aiohttp import web
+from sqlalchemy import text
 
 from bot.app import App
 
@@ -38,8 +46,56 @@ def configured_adapters(app: App) -> list[Adapter]:
     return adapters
 
 
+SHUTDOWN_SECONDS = 8.0
+MAINTENANCE_SECONDS = 3600.0
+
+
 async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
+
+
+def readiness(app: App, adapters: list[Adapter]):
+    async def readyz(_request: web.Request) -> web.Response:
+        checks: dict[str, object] = {}
+        try:
+            async with app.database.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # reported, not raised: this is a health endpoint
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            await app.bank.store.count()
+            checks["chroma"] = "ok"
+        except Exception as exc:
+            checks["chroma"] = f"error: {type(exc).__name__}"
+        checks["llm"] = app.chat.breaker.state if app.chat is not None else "not configured"
+        checks["adapters"] = {a.name: bool(getattr(a, "ready", True)) for a in adapters}
+        ok = (
+            checks["database"] == "ok"
+            and checks["chroma"] == "ok"
+            and all(checks["adapters"].values())  # type: ignore[union-attr]
+        )
+        return web.json_response({"ready": ok, **checks}, status=200 if ok else 503)
+
+    return readyz
+
+
+def metrics_view(app: App):
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(body=app.metrics.render(), content_type="text/plain")
+
+    return metrics
+
+
+async def maintenance(app: App) -> None:
+    """Hourly: purge answer texts past the retention period."""
+    while True:
+        if app.settings.retention_days:
+            cutoff = datetime.now(UTC) - timedelta(days=app.settings.retention_days)
+            purged = await app.repository.purge_answers(cutoff.replace(tzinfo=None))
+            if purged:
+                log.info("retention: purged %d answer texts", purged)
+        await asyncio.sleep(MAINTENANCE_SECONDS)
 
 
 async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
@@ -47,22 +103,36 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     await app.start()
     web_app = web.Application()
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readiness(app, adapters))
+    web_app.router.add_get("/metrics", metrics_view(app))
     for adapter in adapters:
         adapter.add_routes(web_app)
+        poster = getattr(adapter, "post_daily", None)
+        if poster is not None:
+            app.scheduler.add_poster(adapter.name, poster)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "0.0.0.0", app.settings.port)
     await site.start()
     log.info("listening on port %s", app.settings.port)
+    background = [
+        asyncio.create_task(app.scheduler.run_forever(), name="daily-scheduler"),
+        asyncio.create_task(maintenance(app), name="maintenance"),
+    ]
     try:
         for adapter in adapters:
             await adapter.start()
             log.info("%s adapter started", adapter.name)
         await stop.wait()
+        log.info("shutting down")
     finally:
-        for adapter in adapters:
-            with contextlib.suppress(Exception):
-                await adapter.close()
+        for task in background:
+            task.cancel()
+        closing = [adapter.close() for adapter in adapters]
+        with contextlib.suppress(Exception, TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*closing, return_exceptions=True), SHUTDOWN_SECONDS
+            )
         await runner.cleanup()
         await app.aclose()
 

@@ -34,6 +34,8 @@ def parse(text: str, topics: set[str], *, strict: bool) -> Command | None:
         return Command(head)
     if head == "leaderboard" and set(w.lower() for w in tail) <= PERIODS:
         return Command(head, tuple(word.lower() for word in tail))
+    if head == "forget" and [w.lower() for w in tail] == ["me"]:
+        return Command("forget")
     if head in {"remind", "digest"} and len(tail) <= 1:
         return Command(head, tuple(word.lower() for word in tail))
     if head == "next":

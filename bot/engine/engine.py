@@ -20,6 +20,7 @@ from bot.bank.service import BankService
 from bot.engine import render
 from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
+from bot.engine.ratelimit import RateLimiter
 from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
 from bot.errors import UserError
 from bot.grading.grader import Grader
@@ -89,6 +90,8 @@ class ConversationEngine:
         clock: Clock | None = None,
         reviews: ReviewPlanner | None = None,
         detector: LanguageDetector | None = None,
+        limiter: RateLimiter | None = None,
+        on_message: Callable[[str], None] | None = None,
     ) -> None:
         self._bank = bank
         self._repo = repository
@@ -102,6 +105,8 @@ class ConversationEngine:
         self._clock = clock or SystemClock()
         self._reviews = reviews or ReviewPlanner()
         self._detector = detector
+        self._limiter = limiter
+        self._on_message = on_message
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
 
@@ -111,6 +116,8 @@ class ConversationEngine:
     # ---- entry points
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        if self._on_message is not None:
+            self._on_message(platform_of(incoming.tenant))
         async with self._locks[(incoming.tenant, incoming.user)]:
             user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
             language = await self._language(user, incoming)
@@ -184,6 +191,7 @@ class ConversationEngine:
             "appeal": self._appeal,
             "review": self._review,
             "remind": self._preference,
+            "forget": self._forget,
             "digest": self._preference,
             "bank": self._bank_command,
         }
@@ -280,6 +288,19 @@ class ConversationEngine:
             ("digest", False): N_("No more review digests."),
         }
         return [Reply(turn.tr(messages[(command.name, value == "on")]), visibility="ephemeral")]
+
+    async def _forget(self, turn: Turn, command: Command) -> list[Reply]:
+        deleted = await self._repo.forget(turn.incoming.user)
+        return [
+            Reply(
+                turn.tr(
+                    "Done: your answers, scores, stats and reviews are deleted everywhere "
+                    "({count} answers).",
+                    count=deleted,
+                ),
+                visibility="ephemeral",
+            )
+        ]
 
     async def pick_questions(
         self, turn: Turn, filters: tuple[str, ...], count: int = 1
@@ -586,6 +607,17 @@ class ConversationEngine:
         issue = problem(text)
         if issue is not None:
             return [Reply(turn.tr(issue, length=len(text), limit=f"{MAX_ANSWER_CHARS:,}"))]
+        if self._limiter is not None and not await self._limiter.allow(
+            f"{turn.incoming.tenant}:{turn.incoming.user}"
+        ):
+            return [
+                Reply(
+                    turn.tr(
+                        "You're answering very fast. Wait a minute, then send your "
+                        "answer again; the question is still open."
+                    )
+                )
+            ]
         if not await self._repo.close_served(served.id, "answered"):
             return [Reply(turn.tr("That question was already answered. Type `next` for another."))]
         key_points = None
@@ -770,6 +802,11 @@ def _max_score(hints: int) -> float:
 
 def _apply_hints(score: float, hints: int) -> float:
     return round(score * max(0.0, 1 - HINT_PENALTY * hints), 1)
+
+
+def platform_of(tenant: str) -> str:
+    """Adapters name tenants `<platform>:<id>`; anything else is the console or the CLI."""
+    return tenant.split(":", 1)[0] if ":" in tenant else "console"
 
 
 def _naive(when) -> "datetime":

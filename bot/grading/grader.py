@@ -10,10 +10,12 @@
 """
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Protocol
 
+from bot.grading.budget import TokenBudget
 from bot.grading.cache import VerdictCache
 from bot.grading.guard import InjectionGuard
 from bot.grading.llm import Appeal, Judgement, LLMGrader
@@ -25,6 +27,7 @@ from bot.llm.chat import LLMUnavailable
 log = logging.getLogger(__name__)
 
 LLM_UNAVAILABLE = "llm_unavailable"
+BUDGET_EXHAUSTED = "llm_budget_exhausted"
 DEFAULT_WEIGHTS = {"correctness": 0.5, "completeness": 0.3, "clarity": 0.2}
 
 
@@ -50,19 +53,27 @@ class GradingService:
         llm: LLMGrader | None = None,
         cache: VerdictCache | None = None,
         weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+        budget: TokenBudget | None = None,
+        observe: Callable[[str, float], None] | None = None,
     ) -> None:
         self._offline = offline
         self._guard = guard
         self._llm = llm
         self._cache = cache
         self._weights = dict(weights)
+        self._budget = budget
+        self._observe = observe
 
     @property
     def uses_llm(self) -> bool:
         return self._llm is not None
 
     async def grade(self, request: GradeRequest, *, appeal: Appeal | None = None) -> Grade:
-        return await self._grade(request, appeal, fallback=True)
+        started = time.perf_counter()
+        grade = await self._grade(request, appeal, fallback=True)
+        if self._observe is not None:
+            self._observe(grade.grader, time.perf_counter() - started)
+        return grade
 
     async def regrade(self, request: GradeRequest) -> Grade:
         return await self._grade(request, None, fallback=False)
@@ -81,8 +92,15 @@ class GradingService:
             if verdict.spans
             else request
         )
-        if self._llm is None:
+        over_budget = (
+            self._llm is not None
+            and self._budget is not None
+            and not await self._budget.allows(request.tenant)
+        )
+        if self._llm is None or over_budget:
             grade = await self._offline.grade(cleaned)
+            if over_budget:
+                grade = grade.model_copy(update={"flags": [*grade.flags, BUDGET_EXHAUSTED]})
         else:
             try:
                 grade = await self._llm_grade(cleaned, appeal)
@@ -111,6 +129,8 @@ class GradingService:
             judgement = Judgement(hit.verdict, boundary="", tokens=0, attempts=0)
         else:
             judgement = await self._llm.judge(request, appeal)
+            if self._budget is not None:
+                await self._budget.record(request.tenant, judgement.tokens)
             if self._cache is not None and appeal is None:
                 await self._cache.put(request, version, model, judgement.verdict)
         return to_grade(

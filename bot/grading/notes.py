@@ -10,6 +10,10 @@ NOTES = {
         "Part of this answer reads like instructions to the grader, so it was graded only on what "
         "it demonstrably covers."
     ),
+    "llm_budget_exhausted": N_(
+        "Today's AI grading budget for this server or workspace is used up, so this answer was "
+        "graded offline."
+    ),
     "provisional": N_(
         "The AI grader is not reachable right now, so this is a provisional offline grade; it may "
         "be updated when the grader is back."
@@ -18,7 +22,7 @@ NOTES = {
 
 
 def notes_for(grade: Grade, translate: Callable[[str], str] = str) -> list[str]:
-    keys = [flag for flag in (INJECTION_FLAG,) if flag in grade.flags]
+    keys = [flag for flag in (INJECTION_FLAG, "llm_budget_exhausted") if flag in grade.flags]
     if grade.provisional:
         keys.append("provisional")
     return [translate(NOTES[key]) for key in keys]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.engine.engine import ConversationEngine
+from bot.engine.engine import ConversationEngine, platform_of
 from bot.engine.events import Reply
 from bot.engine.flows.daily import post_daily
 from bot.scheduling.calendar import due_date, local_run
@@ -24,11 +24,6 @@ log = logging.getLogger(__name__)
 
 # Posts to (tenant, channel, thread or None); returns (message id, thread id) on the platform.
 Poster = Callable[[str, str, str | None, list[Reply]], Awaitable[tuple[str, str | None]]]
-
-
-def platform_of(tenant: str) -> str:
-    """Adapters name tenants `<platform>:<id>` (e.g. `discord:123`, `slack:T01`)."""
-    return tenant.split(":", 1)[0] if ":" in tenant else "console"
 
 
 @dataclass

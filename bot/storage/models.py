@@ -166,3 +166,14 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(20))
     key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LLMUsage(Base):
+    """Tokens used per tenant and UTC day, for budgets and `interview-bot usage`."""
+
+    __tablename__ = "llm_usage"
+    __table_args__ = (UniqueConstraint("tenant_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(100))
+    day: Mapped[str] = mapped_column(String(10))
+    tokens: Mapped[int] = mapped_column(default=0)

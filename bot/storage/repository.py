@@ -18,6 +18,7 @@ from bot.storage.models import (
     DailyPost,
     GradeFeedback,
     Interview,
+    LLMUsage,
     Reminder,
     ReviewCard,
     Served,
@@ -548,3 +549,76 @@ class Repository:
             row = await session.get(User, user_id)
             assert row is not None
             row.preferences = {**(row.preferences or {}), name: value}
+
+    # ---- LLM usage
+
+    async def add_tokens(self, tenant: str, day: str, tokens: int) -> None:
+        async with self._session.begin() as session:
+            await session.execute(
+                self._insert(LLMUsage)
+                .values(tenant_id=tenant, day=day, tokens=0)
+                .on_conflict_do_nothing()
+            )
+            await session.execute(
+                update(LLMUsage)
+                .where(LLMUsage.tenant_id == tenant, LLMUsage.day == day)
+                .values(tokens=LLMUsage.tokens + tokens)
+            )
+
+    async def tokens_used(self, tenant: str, day: str) -> int:
+        async with self._session() as session:
+            value = await session.scalar(
+                select(LLMUsage.tokens).where(LLMUsage.tenant_id == tenant, LLMUsage.day == day)
+            )
+            return int(value or 0)
+
+    async def usage(self) -> list[tuple[str, str, int]]:
+        async with self._session() as session:
+            rows = await session.execute(
+                select(LLMUsage.tenant_id, LLMUsage.day, LLMUsage.tokens).order_by(
+                    LLMUsage.day, LLMUsage.tenant_id
+                )
+            )
+            return [(t, d, int(n)) for t, d, n in rows]
+
+    # ---- privacy
+
+    async def forget(self, external_id: str) -> int:
+        """Delete everything stored about a user, in every tenant; returns attempts deleted."""
+        from sqlalchemy import delete
+
+        async with self._session.begin() as session:
+            users = list(
+                await session.scalars(select(User.id).where(User.external_id == external_id))
+            )
+            if not users:
+                return 0
+            attempts = list(
+                await session.scalars(select(Attempt.id).where(Attempt.user_id.in_(users)))
+            )
+            await session.execute(delete(Appeal).where(Appeal.attempt_id.in_(attempts)))
+            await session.execute(
+                delete(GradeFeedback).where(
+                    GradeFeedback.attempt_id.in_(attempts) | GradeFeedback.user_id.in_(users)
+                )
+            )
+            await session.execute(delete(Attempt).where(Attempt.id.in_(attempts)))
+            await session.execute(delete(ReviewCard).where(ReviewCard.user_id.in_(users)))
+            served = select(Served.id).where(Served.user_id.in_(users))
+            await session.execute(
+                update(Served).where(Served.parent_id.in_(served)).values(parent_id=None)
+            )
+            await session.execute(delete(Served).where(Served.user_id.in_(users)))
+            await session.execute(delete(Interview).where(Interview.user_id.in_(users)))
+            await session.execute(delete(User).where(User.id.in_(users)))
+            return len(attempts)
+
+    async def purge_answers(self, before: datetime) -> int:
+        """Blank the text of answers older than `before` (scores and stats stay)."""
+        async with self._session.begin() as session:
+            result = await session.execute(
+                update(Attempt)
+                .where(Attempt.created_at < before, Attempt.answer != "")
+                .values(answer="")
+            )
+            return result.rowcount

@@ -55,7 +55,9 @@ async def llm() -> AsyncIterator[ScriptedLLM]:
         yield server
 
 
-def make_app(tmp_path, model_dir, embedder: OnnxEmbedder, server: ScriptedLLM, **extra) -> App:
+async def make_app(
+    tmp_path, model_dir, embedder: OnnxEmbedder, server: ScriptedLLM, **extra
+) -> App:
     options = {"llm_model": "scripted", "llm_retry_max_wait": 0.01, "llm_timeout": 2, **extra}
     settings = Settings(
         _env_file=None,
@@ -67,12 +69,13 @@ def make_app(tmp_path, model_dir, embedder: OnnxEmbedder, server: ScriptedLLM, *
     )
     app = App(settings)
     app.__dict__["embedder"] = embedder
+    await app.prepare_storage()
     return app
 
 
 @pytest.fixture
 async def llm_app(tmp_path, model_dir, embedder, llm) -> AsyncIterator[App]:
-    app = make_app(tmp_path, model_dir, embedder, llm)
+    app = await make_app(tmp_path, model_dir, embedder, llm)
     yield app
     await app.aclose()
 
@@ -113,14 +116,14 @@ async def test_obedient_model_cannot_raise_a_wrong_answer_with_an_injection(
     tmp_path, model_dir, embedder, dropout
 ):
     async with ScriptedLLM(responder=grader_responders.honest) as honest_server:
-        honest_app = make_app(tmp_path / "h", model_dir, embedder, honest_server)
+        honest_app = await make_app(tmp_path / "h", model_dir, embedder, honest_server)
         baseline = await honest_app.grading.grade(request_for(dropout, WRONG))
     offline_app = App(Settings(_env_file=None, data_dir=tmp_path / "o"))
     offline_app.__dict__["embedder"] = embedder
     offline = await offline_app.grading.grade(request_for(dropout, WRONG))
 
     async with ScriptedLLM(responder=grader_responders.obedient) as obedient_server:
-        app = make_app(tmp_path / "ob", model_dir, embedder, obedient_server)
+        app = await make_app(tmp_path / "ob", model_dir, embedder, obedient_server)
         attacked = await app.grading.grade(request_for(dropout, WRONG + INJECTION))
         prefixed = await app.grading.grade(request_for(dropout, INJECTION.strip() + " " + WRONG))
 
@@ -140,7 +143,7 @@ async def test_obedient_model_without_an_injection_still_needs_real_quotes(
         return verdict
 
     async with ScriptedLLM(responder=fabricated) as server:
-        app = make_app(tmp_path, model_dir, embedder, server)
+        app = await make_app(tmp_path, model_dir, embedder, server)
         grade = await app.grading.grade(request_for(dropout, WRONG))
     assert grade.covered == [] and EVIDENCE_REJECTED in grade.flags
     assert grade.criteria["completeness"] <= 1
@@ -159,7 +162,7 @@ async def test_feedback_that_leaks_the_reference_or_boundary_is_replaced(
         return verdict
 
     async with ScriptedLLM(responder=leaky) as server:
-        app = make_app(tmp_path, model_dir, embedder, server)
+        app = await make_app(tmp_path, model_dir, embedder, server)
         grade = await app.grading.grade(request_for(dropout, GOOD))
     assert FEEDBACK_REPLACED in grade.flags
     assert dropout.reference[:200] not in grade.feedback
@@ -172,7 +175,7 @@ async def test_failures_fall_back_to_a_provisional_offline_grade(
     tmp_path, model_dir, embedder, dropout, mode
 ):
     async with ScriptedLLM(mode=mode, responder=grader_responders.honest, slow_seconds=5) as llm:
-        app = make_app(tmp_path, model_dir, embedder, llm, llm_timeout=0.3)
+        app = await make_app(tmp_path, model_dir, embedder, llm, llm_timeout=0.3)
         grade = await app.grading.grade(request_for(dropout, GOOD))
         assert len(llm.requests) == 3  # bounded retries, then give up
     assert grade.grader == "offline" and grade.provisional
@@ -183,7 +186,7 @@ async def test_failures_fall_back_to_a_provisional_offline_grade(
 
 async def test_rate_limit_is_retried_after_the_servers_hint(tmp_path, model_dir, embedder, dropout):
     async with ScriptedLLM(mode="429_then_ok", responder=grader_responders.honest) as llm:
-        app = make_app(tmp_path, model_dir, embedder, llm)
+        app = await make_app(tmp_path, model_dir, embedder, llm)
         grade = await app.grading.grade(request_for(dropout, GOOD))
         assert len(llm.requests) == 2
     assert grade.grader == "llm" and not grade.provisional
@@ -191,7 +194,7 @@ async def test_rate_limit_is_retried_after_the_servers_hint(tmp_path, model_dir,
 
 async def test_open_circuit_skips_a_dead_llm(tmp_path, model_dir, embedder, dropout):
     async with ScriptedLLM(mode="500") as llm:
-        app = make_app(
+        app = await make_app(
             tmp_path, model_dir, embedder, llm, llm_max_attempts=1, llm_breaker_failures=2
         )
         for _ in range(2):
@@ -207,7 +210,7 @@ async def test_provisional_grade_is_regraded_when_the_llm_recovers(
     tmp_path, model_dir, embedder, dropout
 ):
     async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
-        app = make_app(
+        app = await make_app(
             tmp_path, model_dir, embedder, llm, llm_breaker_cooldown=0, regrade_retry_seconds=0.05
         )
         request = request_for(dropout, GOOD)
@@ -233,7 +236,7 @@ async def test_provisional_grade_is_regraded_when_the_llm_recovers(
 
 async def test_regrade_raises_instead_of_falling_back(tmp_path, model_dir, embedder, dropout):
     async with ScriptedLLM(mode="500") as llm:
-        app = make_app(tmp_path, model_dir, embedder, llm, llm_max_attempts=1)
+        app = await make_app(tmp_path, model_dir, embedder, llm, llm_max_attempts=1)
         with pytest.raises(LLMUnavailable):
             await app.grading.regrade(request_for(dropout, GOOD))
 
@@ -250,7 +253,7 @@ async def test_exact_cache_ignores_case_and_spacing_but_not_language(llm_app, ll
 async def test_semantic_cache_reuses_a_near_duplicate_but_rechecks_its_quotes(
     tmp_path, model_dir, embedder, llm, dropout
 ):
-    app = make_app(tmp_path, model_dir, embedder, llm, semantic_cache_threshold=0.95)
+    app = await make_app(tmp_path, model_dir, embedder, llm, semantic_cache_threshold=0.95)
     first = await app.grading.grade(request_for(dropout, GOOD))
     near = GOOD.replace("It stops heads relying on single token links.", "")
     second = await app.grading.grade(request_for(dropout, near))
@@ -282,8 +285,8 @@ async def test_redis_cache_is_shared_between_instances(tmp_path, model_dir, embe
     client = Redis.from_url(url)
     await client.flushdb()
     await client.aclose()
-    one = make_app(tmp_path / "1", model_dir, embedder, llm, redis_url=url)
-    two = make_app(tmp_path / "2", model_dir, embedder, llm, redis_url=url)
+    one = await make_app(tmp_path / "1", model_dir, embedder, llm, redis_url=url)
+    two = await make_app(tmp_path / "2", model_dir, embedder, llm, redis_url=url)
     try:
         await one.grading.grade(request_for(dropout, GOOD))
         grade = await two.grading.grade(request_for(dropout, GOOD))

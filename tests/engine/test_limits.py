@@ -1,0 +1,84 @@
+"""Rate limits, the LLM token budget, `forget me` and answer retention."""
+
+from datetime import datetime, timedelta
+
+from bot.app import App
+from bot.config import Settings
+from bot.engine.events import Incoming
+from bot.engine.ratelimit import MemoryRateLimiter
+from tests.engine.conftest import build_engine
+from tests.fakes import grader_responders
+from tests.fakes.openai_server import ScriptedLLM
+
+
+def say(text: str, user: str = "ada", **extra) -> Incoming:
+    return Incoming(text=text, user=user, **extra)
+
+
+def answer_for(app: App, reply) -> str:
+    question = next(q for q in app.bank.questions() if q.question in reply.text)
+    return " ".join(question.key_points)
+
+
+async def test_graded_answers_are_rate_limited_and_the_question_stays_open(started: App):
+    engine = build_engine(started)
+    engine._limiter = MemoryRateLimiter(limit=1)
+    (question,) = await engine.handle(say("next"))
+    await engine.handle(say(answer_for(started, question)))
+    (question,) = await engine.handle(say("next"))
+    (limited,) = await engine.handle(say(answer_for(started, question)))
+    assert "answering very fast" in limited.text
+    (hint,) = await engine.handle(say("hint"))
+    assert "Hint" in hint.text  # still open
+
+
+async def test_over_budget_tenants_are_graded_offline_and_told(
+    ingested_app: App, model_dir, embedder
+):
+    async with ScriptedLLM(responder=grader_responders.honest) as llm:
+        settings = Settings(
+            _env_file=None,
+            data_dir=ingested_app.settings.data_dir,
+            embedding_model_dir=model_dir,
+            openai_base_url=llm.base_url,
+            llm_daily_token_budget=1,
+        )
+        app = App(settings)
+        app.__dict__["embedder"] = embedder
+        await app.start()
+        engine = build_engine(app)
+        (question,) = await engine.handle(say("next"))
+        await engine.handle(say(answer_for(app, question)))  # uses the budget
+        (question,) = await engine.handle(say("next"))
+        (grade,) = await engine.handle(say(answer_for(app, question)))
+        usage = await app.repository.usage()
+        await app.aclose()
+    assert len(llm.requests) == 1
+    assert "budget" in grade.text and "graded offline" in grade.text
+    assert usage and usage[0][0] == "global" and usage[0][2] > 0
+
+
+async def test_forget_me_deletes_everything_about_the_user(started: App):
+    engine = build_engine(started)
+    for tenant in ("discord:1", "discord:2"):
+        (question,) = await engine.handle(say("next", tenant=tenant))
+        await engine.handle(say(answer_for(started, question), tenant=tenant))
+    (bob_question,) = await engine.handle(say("next", user="bob"))
+    await engine.handle(say(answer_for(started, bob_question), user="bob"))
+    (done,) = await engine.handle(say("forget me", tenant="discord:1"))
+    assert "deleted everywhere (2 answers)" in done.text
+    for tenant in ("discord:1", "discord:2"):
+        (stats,) = await engine.handle(say("stats", tenant=tenant))
+        assert "No graded answers yet" in stats.text
+    (bob,) = await engine.handle(say("stats", user="bob"))
+    assert "Answers graded: 1" in bob.text
+
+
+async def test_retention_purges_old_answer_texts_but_keeps_scores(started: App):
+    engine = build_engine(started)
+    (question,) = await engine.handle(say("next"))
+    await engine.handle(say(answer_for(started, question)))
+    purged = await started.repository.purge_answers(datetime.utcnow() + timedelta(days=1))
+    user = await started.repository.user("global", "ada")
+    (attempt,) = await started.repository.attempts("global", user.id)
+    assert purged == 1 and attempt.answer == "" and attempt.score is not None
