@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,7 +107,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         adapters = configured_adapters(app)
         if adapters:
-            logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+            from bot.observability.logs import configure_logging
+
+            configure_logging()
             return asyncio.run(run(app, adapters))
         banner = (
             "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the terminal chat; "
