@@ -7,14 +7,7 @@ import aiohttp
 from bot.app import App
 from bot.engine.events import Incoming
 from bot.runtime import serve
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import free_port
 
 
 async def test_healthz_readyz_and_metrics(ingested_app: App):

@@ -1,7 +1,3 @@
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +8,7 @@ from bot.bank.loader import load_bank
 from bot.bank.models import Question
 from bot.bank.store import BankStore, http_client, persistent_client
 from bot.errors import StoreUnavailable
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="module")
@@ -100,45 +97,6 @@ async def test_interrupted_ingest_leaves_the_collection_usable(tmp_path, model_d
     assert (await reopened.search("attention dropout regularization", k=1))[0].question.number == 1
     finish = await reopened.ingest(edited)
     assert finish.updated == 50 - 32  # only what the interrupted run had not written
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path):
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start")
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
 
 
 async def test_chroma_server_over_http(chroma_server: int, embedder, bank):
