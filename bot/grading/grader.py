@@ -85,8 +85,12 @@ class GradingService:
         if appeal is not None:
             appeal_verdict = self._guard.inspect(appeal.text)
             if appeal_verdict.flagged:
-                verdict = replace(verdict, signals=(*verdict.signals, *appeal_verdict.signals))
                 appeal = replace(appeal, text=appeal_verdict.without_spans(appeal.text))
+            # Asking for a better grade is what an appeal is (the demand is cut, not punished);
+            # steering the grader otherwise flags the grade like an injected answer.
+            signals = tuple(s for s in appeal_verdict.signals if s != "score_request")
+            if signals:
+                verdict = replace(verdict, signals=(*verdict.signals, *signals))
         cleaned = (
             replace(request, answer=verdict.without_spans(request.answer))
             if verdict.spans
