@@ -1,0 +1,71 @@
+"""Who a Slack user is, from `users.info` (with `include_locale`), cached.
+
+The locale picks the reply language until the user chooses one; the admin and owner flags gate
+admin commands; the display name shows on the leaderboard. One lookup per user per hour.
+"""
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+TTL_SECONDS = 3600.0
+MAX_ENTRIES = 10_000
+
+
+@dataclass(frozen=True)
+class Profile:
+    locale: str | None = None
+    name: str | None = None
+    is_admin: bool = False  # a workspace admin or owner
+
+
+UNKNOWN = Profile()
+
+
+class ProfileCache:
+    def __init__(
+        self,
+        *,
+        ttl: float = TTL_SECONDS,
+        size: int = MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._clock = clock
+        self._entries: OrderedDict[tuple[str, str], tuple[float, Profile]] = OrderedDict()
+
+    async def get(self, client: AsyncWebClient, team: str, user: str) -> Profile:
+        key = (team, user)
+        cached = self._entries.get(key)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        try:
+            response = await client.users_info(user=user, include_locale=True)
+        except SlackApiError as exc:
+            log.warning("users.info for %s failed: %s", user, exc.response.get("error"))
+            return UNKNOWN  # not cached: the next message tries again
+        profile = _profile(response.get("user") or {})
+        self._entries[key] = (self._clock() + self._ttl, profile)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return profile
+
+
+def _profile(user: dict[str, Any]) -> Profile:
+    details = user.get("profile") or {}
+    name = details.get("display_name") or details.get("real_name") or user.get("real_name")
+    return Profile(
+        locale=user.get("locale"),
+        name=name or user.get("name"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+    )
