@@ -37,6 +37,10 @@ from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
+# Slash commands whose answers concern only the caller are shown to the caller only.
+PRIVATE_COMMANDS = frozenset(
+    {"help", "topics", "stats", "language", "appeal", "remind", "digest", "forget", "bank"}
+)
 HINT_PENALTY = 0.2  # each hint lowers the attainable score by 20%
 MAX_HINTS = 2
 ASK_MIN_SCORE = 0.35
@@ -141,7 +145,8 @@ class ConversationEngine:
             count += 1
             if attempt.status == "pending":
                 grade = await self._grader.grade(request)
-                await self._save(attempt, grade)
+                score = await self._save(attempt, grade)
+                await self._announce(attempt, score, N_("Your answer was graded: {score}/10."))
             if self._regrades is not None and (attempt.provisional or attempt.status == "pending"):
                 self._regrades.submit(RegradeJob(str(attempt.id), request))
         return count
@@ -163,7 +168,10 @@ class ConversationEngine:
         topics = self._topics(incoming.tenant)
         command = parse(text, topics, strict=expecting_answer and not incoming.command)
         if command is not None:
-            return await self._command(turn, command)
+            replies = await self._command(turn, command)
+            if incoming.command and not incoming.is_dm and command.name in PRIVATE_COMMANDS:
+                replies = [replace(reply, visibility="ephemeral") for reply in replies]
+            return replies
         if served is not None:
             return await self._answer(turn, served, incoming.text)
         if daily is not None:
@@ -723,30 +731,20 @@ class ConversationEngine:
         if attempt is None:
             return
         score = await self._save(attempt, grade)
+        await self._announce(
+            attempt, score, N_("Your answer was re-graded by the AI grader: {score}/10.")
+        )
+
+    async def _announce(self, attempt: Attempt, score: float, message: str) -> None:
+        """Tell the user about a grade they didn't wait for, where they answered."""
         served = await self._repo.served(attempt.served_id)
         if served is None:
             return
-        user = await self._repo.user(attempt.tenant_id, await self._external_id(attempt))
+        external = await self._repo.external_id(attempt.user_id)
         tr = self._catalog.translator(attempt.language)
-        delivery = Delivery(attempt.tenant_id, served.channel, served.thread, user.external_id)
-        text = tr("Your answer was re-graded by the AI grader: {score}/10.", score=f"{score:g}")
+        delivery = Delivery(attempt.tenant_id, served.channel, served.thread, external)
         for notify in self._notify:
-            await notify(delivery, [Reply(text, score=score)])
-
-    async def _external_id(self, attempt: Attempt) -> str:
-        return await self._repo.external_id(attempt.user_id)
-
-    async def daily_summary(self, post) -> list[Reply]:
-        """The day-after post in a daily question's thread."""
-        config = await self._repo.channel_config(post.tenant_id, post.channel)
-        tr = self._catalog.translator((config.language if config else None) or "en")
-        results = await self._repo.daily_results(post.id)
-        question = self.question(post.tenant_id, post.question_id)
-        lines = [tr("{count} answered yesterday's question.", count=len(results))]
-        for rank, (user, name, score) in enumerate(results[:3], 1):
-            lines.append(f"{rank}. {name or user}: {score:g}/10")
-        lines += ["", tr("Reference answer:"), question.reference]
-        return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
+            await notify(delivery, [Reply(tr(message, score=f"{score:g}"), score=score)])
 
     # ---- helpers
 
