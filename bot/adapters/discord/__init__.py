@@ -1,0 +1,1 @@
+"""Parts of the Discord adapter: rendering, views, commands, delivery. See `discord_adapter`."""

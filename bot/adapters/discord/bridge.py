@@ -1,0 +1,275 @@
+"""Discord events in, `Incoming` to the engine, replies back out. No behaviour of its own.
+
+Places: a guild is the tenant `discord:<guild id>`, direct messages are the tenant `discord:dm`.
+A message in a thread has the thread's parent as its channel and the thread as its thread, which
+is where the engine expects the answer to a question whose thread was attached.
+
+Every interaction is acknowledged first (deferred, within Discord's 3 seconds) and answered with
+follow-ups, because almost anything may end up grading an answer.
+"""
+
+import contextlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import discord
+from discord.utils import escape_markdown
+
+from bot.adapters.discord.delivery import ChannelSink, InteractionSink, PushSink, deliver
+from bot.adapters.discord.render import render, thread_name
+from bot.adapters.discord.translator import language_of
+from bot.adapters.discord.views import ANSWER_ACTION, AnswerModal, answer_text
+from bot.engine.engine import ConversationEngine, Delivery
+from bot.engine.events import Attachment, Incoming, Reply
+from bot.i18n.catalog import Translator
+
+log = logging.getLogger(__name__)
+
+TENANT_PREFIX = "discord:"
+DM_TENANT = "discord:dm"
+PRIVATE_ACTIONS = frozenset({"hint", "vote"})  # whose replies are for the clicker only
+MAX_UPLOAD_BYTES = 1024 * 1024  # a question bank file; larger ones are refused unread
+
+
+def tenant_for(guild_id: int | None) -> str:
+    return f"{TENANT_PREFIX}{guild_id}" if guild_id else DM_TENANT
+
+
+@dataclass(frozen=True)
+class Place:
+    tenant: str
+    channel: str
+    thread: str | None
+    is_dm: bool
+
+
+def place_of(channel: object, channel_id: int | None, guild_id: int | None) -> Place:
+    tenant = tenant_for(guild_id)
+    if isinstance(channel, discord.Thread):
+        return Place(tenant, str(channel.parent_id), str(channel.id), False)
+    return Place(tenant, str(channel_id), None, guild_id is None)
+
+
+class Bridge:
+    def __init__(self, engine: ConversationEngine, client: discord.Client) -> None:
+        self._engine = engine
+        self._client = client
+
+    # ---- interactions
+
+    async def on_command(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        *,
+        private: bool = False,
+        files: Sequence[discord.Attachment] = (),
+        channel: discord.abc.GuildChannel | None = None,
+    ) -> None:
+        """A slash command as command text (`next rag hard`); `channel` overrides where it
+        applies (`/daily set channel:#other`)."""
+        if not await self._defer(interaction, private=private):
+            return
+        too_large = [file.filename for file in files if file.size > MAX_UPLOAD_BYTES]
+        if too_large:
+            tr = self.translator(interaction.locale)
+            text = tr(
+                "{file} is larger than {limit} MB: split it into smaller files.",
+                file=too_large[0],
+                limit=MAX_UPLOAD_BYTES // (1024 * 1024),
+            )
+            sink = InteractionSink(interaction, private=private)
+            await deliver(sink, [Reply(text, visibility="ephemeral")], self._engine.attach_thread)
+            await sink.finish()
+            return
+        attachments = await self._read(files)
+        incoming = self._incoming(interaction, text=text, command=True, attachments=attachments)
+        if channel is not None:
+            place = place_of(channel, channel.id, interaction.guild_id)
+            incoming = _moved(incoming, place)
+        await self._respond(interaction, incoming, private=private)
+
+    async def on_action(self, interaction: discord.Interaction, action: str) -> None:
+        """A button: "answer:<id>" opens the answer form, anything else goes to the engine."""
+        if ANSWER_ACTION.fullmatch(action):
+            tr = self.translator(interaction.locale)
+            modal = AnswerModal(action, title=tr("Your answer"), label=tr("Answer"))
+            try:
+                await interaction.response.send_modal(modal)
+            except discord.HTTPException as exc:
+                log.warning("could not open the answer form: %s", exc)
+            return
+        private = action.split(":", 1)[0] in PRIVATE_ACTIONS
+        if not await self._defer(interaction, private=private):
+            return
+        incoming = self._incoming(interaction, action=action)
+        await self._respond(interaction, incoming, private=private)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Submitted answer forms, read from the raw data so that a form opened before a restart
+        still counts."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data = interaction.data or {}
+        action = str(data.get("custom_id", ""))
+        text = answer_text(data)
+        if not ANSWER_ACTION.fullmatch(action) or text is None:
+            return
+        if not await self._defer(interaction, private=False):
+            return
+        incoming = self._incoming(interaction, text=text, action=action)
+        await self._respond(interaction, incoming, private=False)
+
+    # ---- messages
+
+    async def on_message(self, message: discord.Message) -> None:
+        """DMs; in guilds, messages in the bot's own threads (answers) or that mention it."""
+        me = self._client.user
+        if me is None or message.author.bot or message.webhook_id is not None:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        text = message.content
+        if message.guild is not None:
+            channel = message.channel
+            own_thread = isinstance(channel, discord.Thread) and channel.owner_id == me.id
+            mentioned = any(user.id == me.id for user in message.mentions)
+            if not (own_thread or mentioned):
+                return
+            text = re.sub(rf"<@!?{me.id}>", "", text).strip()
+        if not text.strip():
+            return
+        guild_id = message.guild.id if message.guild else None
+        place = place_of(message.channel, message.channel.id, guild_id)
+        author = message.author
+        incoming = Incoming(
+            text=text,
+            user=str(author.id),
+            channel=place.channel,
+            tenant=place.tenant,
+            thread=place.thread,
+            user_name=_name(author),
+            is_dm=place.is_dm,
+            is_admin=isinstance(author, discord.Member) and author.guild_permissions.manage_guild,
+        )
+        with contextlib.suppress(discord.HTTPException):
+            await message.channel.typing()  # one indicator, shown while the answer is graded
+        replies = await self._handle(incoming)
+        await deliver(ChannelSink(message), replies, self._engine.attach_thread)
+
+    # ---- pushes
+
+    async def notify(self, delivery: Delivery, replies: list[Reply]) -> None:
+        """The engine's notifier: a re-grade goes to the question's thread or channel."""
+        if not delivery.tenant.startswith(TENANT_PREFIX) or self._client.is_closed():
+            return  # another platform's user, or this bot was shut down
+        target = delivery.thread or delivery.channel
+        if not target.isdigit() or not delivery.user.isdigit():
+            return
+        sink = PushSink(
+            self._client, int(target), int(delivery.user), in_dm=delivery.tenant == DM_TENANT
+        )
+        await deliver(sink, replies, self._engine.attach_thread)
+
+    async def post(
+        self, channel_id: int, thread_id: int | None, replies: list[Reply]
+    ) -> tuple[str, str | None]:
+        """Post `replies` unasked (the daily scheduler): into `thread_id`, or into the channel,
+        where the first message opens the thread its answers go to. Returns (first message id,
+        thread id)."""
+        target = thread_id or channel_id
+        channel = self._client.get_channel(target) or await self._client.fetch_channel(target)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            raise RuntimeError(f"channel {target} is not a text channel or thread")
+        first: discord.Message | None = None
+        for reply in replies:
+            for out in render(reply):
+                message = await channel.send(**out.send_kwargs())
+                first = first or message
+        if first is None:
+            raise RuntimeError(f"nothing to post in {target}")
+        if isinstance(channel, discord.Thread):
+            return str(first.id), str(channel.id)
+        thread = await channel.create_thread(name=thread_name(replies[0]), message=first)
+        return str(first.id), str(thread.id)
+
+    # ---- helpers
+
+    def translator(self, locale: discord.Locale | str | None) -> Translator:
+        return self._engine.translator(language_of(locale) or "en")
+
+    def topics(self, guild_id: int | None) -> list[str]:
+        return sorted({q.topic for q in self._engine.bank_questions(tenant_for(guild_id))})
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._engine.languages
+
+    async def _defer(self, interaction: discord.Interaction, *, private: bool) -> bool:
+        try:
+            await interaction.response.defer(thinking=True, ephemeral=private)
+        except discord.HTTPException as exc:  # too late (404) or already answered (400)
+            log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
+            return False
+        return True
+
+    async def _respond(
+        self, interaction: discord.Interaction, incoming: Incoming, *, private: bool
+    ) -> None:
+        replies = await self._handle(incoming)
+        sink = InteractionSink(interaction, private=private)
+        await deliver(sink, replies, self._engine.attach_thread)
+        await sink.finish()
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        try:
+            return await self._engine.handle(incoming)
+        except Exception:
+            log.exception("the engine failed on a message from %s", incoming.user)
+            tr = self.translator(incoming.locale)
+            return [Reply(tr("Something went wrong. Please try again."), visibility="ephemeral")]
+
+    def _incoming(
+        self,
+        interaction: discord.Interaction,
+        *,
+        text: str = "",
+        action: str | None = None,
+        command: bool = False,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> Incoming:
+        place = place_of(interaction.channel, interaction.channel_id, interaction.guild_id)
+        return Incoming(
+            text=text,
+            user=str(interaction.user.id),
+            channel=place.channel,
+            tenant=place.tenant,
+            thread=place.thread,
+            locale=interaction.locale.value,
+            user_name=_name(interaction.user),
+            is_dm=place.is_dm,
+            is_admin=interaction.guild_id is not None and interaction.permissions.manage_guild,
+            action=action,
+            command=command,
+            attachments=attachments,
+        )
+
+    async def _read(self, files: Sequence[discord.Attachment]) -> tuple[Attachment, ...]:
+        read = []
+        for file in files:
+            try:
+                read.append(Attachment(file.filename, await file.read()))
+            except discord.HTTPException as exc:
+                log.warning("could not download %s: %s", file.filename, exc)
+        return tuple(read)
+
+
+def _moved(incoming: Incoming, place: Place) -> Incoming:
+    return replace(incoming, channel=place.channel, thread=place.thread, is_dm=place.is_dm)
+
+
+def _name(user: discord.abc.User) -> str:
+    """The display name, markdown-escaped: the engine shows it in leaderboards."""
+    return escape_markdown(user.display_name)

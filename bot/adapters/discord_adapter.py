@@ -1,0 +1,107 @@
+"""The Discord adapter: discord.py on one side, the engine's `Incoming`/`Reply` on the other.
+
+Started by `interview-bot run` when `DISCORD_TOKEN` is set. `DISCORD_API_URL` and
+`DISCORD_GATEWAY_URL` point it at another Discord-compatible server (a proxy, or the fake in
+tests); `DISCORD_SHARD_COUNT` / `DISCORD_SHARD_IDS` make it an `AutoShardedBot`. Everything the
+bot says goes out with `AllowedMentions.none()`.
+
+Parts, in `bot/adapters/discord/`: `client` (the bot, intents, command sync), `commands` (slash
+commands), `bridge` (events to `Incoming`, replies back), `delivery` (follow-ups, channels,
+threads), `render` (embeds, score bar, splitting), `views` (buttons, answer form), `translator`
+(localized command names and descriptions).
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from aiohttp import web
+
+from bot.adapters.discord.bridge import TENANT_PREFIX, Bridge
+from bot.adapters.discord.client import InterviewBot, ShardedInterviewBot, build_bot
+from bot.adapters.discord.translator import CommandTranslator
+from bot.adapters.discord_endpoints import use_endpoints
+from bot.app import App
+from bot.engine.events import Reply
+
+log = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT = 10.0
+READY_TIMEOUT = 60.0  # then start() returns anyway; discord.py keeps connecting
+
+
+class DiscordAdapter:
+    name = "discord"
+
+    def __init__(self, app: App, *, guild_ready_timeout: float = 2.0) -> None:
+        """`guild_ready_timeout`: how long discord.py waits for more guilds after the last one
+        arrives before it reports ready (tests shorten it)."""
+        settings = app.settings
+        if settings.discord_token is None:
+            raise ValueError("the Discord adapter needs DISCORD_TOKEN")
+        self._token = settings.discord_token.get_secret_value()
+        self._app = app
+        self.bot: InterviewBot | ShardedInterviewBot = build_bot(
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.discord_shard_ids,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        use_endpoints(self.bot, settings.discord_api_url, settings.discord_gateway_url)
+        engine = app.engine
+        self.bridge = Bridge(engine, self.bot)
+        self.bot.router = self.bridge
+        self.bot.translator = CommandTranslator(engine.translator, engine.languages)
+        self._task: asyncio.Task[None] | None = None
+
+    def add_routes(self, web_app: web.Application) -> None:
+        """Discord needs no HTTP routes: events come over the gateway."""
+
+    async def start(self) -> None:
+        """Log in, sync commands, connect; returns once the bot is ready, or after
+        `READY_TIMEOUT` while discord.py keeps connecting (so other adapters still start), or
+        raises what stopped it (a wrong token, privileged intents not enabled)."""
+        if self._task is not None:
+            return
+        self._app.engine.add_notifier(self.bridge.notify)
+        self._task = asyncio.create_task(self.bot.start(self._token), name="discord-bot")
+        ready = asyncio.create_task(self.bot.wait_until_ready())
+        try:
+            done, _ = await asyncio.wait(
+                {self._task, ready}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            ready.cancel()
+        if self._task in done:
+            self._task.result()  # raises why it stopped
+            raise RuntimeError("the Discord bot stopped while starting")
+        if ready not in done:
+            log.warning("Discord: not ready after %.0f s; still connecting", READY_TIMEOUT)
+        self._task.add_done_callback(_report_exit)  # from now on nobody awaits it
+
+    async def close(self) -> None:
+        await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._task, CLOSE_TIMEOUT)
+
+    @property
+    def ready(self) -> bool:
+        """Connected to the gateway (for `/readyz`)."""
+        return self.bot.is_ready() and not self.bot.is_closed()
+
+    async def post_daily(
+        self, tenant: str, channel: str, thread: str | None, replies: list[Reply]
+    ) -> tuple[str, str | None]:
+        """The daily scheduler's poster: a daily question opens its answer thread; a summary
+        goes into the question's thread. Returns (message id, thread id)."""
+        if not tenant.startswith(TENANT_PREFIX):
+            raise ValueError(f"{tenant} is not a Discord tenant")
+        return await self.bridge.post(int(channel), int(thread) if thread else None, replies)
+
+
+def _report_exit(task: "asyncio.Task[None]") -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("the Discord bot stopped", exc_info=error)
