@@ -114,8 +114,17 @@ class ConversationEngine:
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
 
-    def add_notifier(self, notify: Notify) -> None:
+    def add_notifier(self, notify: Notify) -> Callable[[], None]:
+        """Register where unasked messages go; returns a function that unregisters it."""
         self._notify.append(notify)
+        return lambda: self._notify.remove(notify) if notify in self._notify else None
+
+    async def notify(self, delivery: Delivery, replies: list[Reply]) -> None:
+        for notify in list(self._notify):
+            try:
+                await notify(delivery, replies)
+            except Exception:  # one platform failing must not stop the others
+                log.exception("a notifier failed")
 
     # ---- entry points
 
@@ -743,8 +752,23 @@ class ConversationEngine:
         external = await self._repo.external_id(attempt.user_id)
         tr = self._catalog.translator(attempt.language)
         delivery = Delivery(attempt.tenant_id, served.channel, served.thread, external)
-        for notify in self._notify:
-            await notify(delivery, [Reply(tr(message, score=f"{score:g}"), score=score)])
+        await self.notify(delivery, [Reply(tr(message, score=f"{score:g}"), score=score)])
+
+    async def due_count(self, tenant: str, user: str) -> int:
+        row = await self._repo.user(tenant, user)
+        return len(await self._repo.due_reviews(tenant, row.id, _naive(self._clock.now())))
+
+    async def daily_summary(self, post) -> list[Reply]:
+        """The day-after post in a daily question's thread."""
+        config = await self._repo.channel_config(post.tenant_id, post.channel)
+        tr = self._catalog.translator((config.language if config else None) or "en")
+        results = await self._repo.daily_results(post.id)
+        question = self.question(post.tenant_id, post.question_id)
+        lines = [tr("{count} answered yesterday's question.", count=len(results))]
+        for rank, (user, name, score) in enumerate(results[:3], 1):
+            lines.append(f"{rank}. {name or user}: {score:g}/10")
+        lines += ["", tr("Reference answer:"), question.reference]
+        return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
 
     # ---- helpers
 

@@ -19,6 +19,7 @@ from bot.engine.events import Reply
 from bot.engine.flows.daily import post_daily
 from bot.scheduling.calendar import due_date, local_run
 from bot.scheduling.clock import Clock
+from bot.scheduling.digests import send_nudges
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class TickReport:
     posted: int = 0
     skipped: int = 0  # claimed elsewhere, or no poster for the platform
     summaries: int = 0
+    nudges: int = 0  # streak reminders, review digests, weekly posts
 
 
 class DailyScheduler:
@@ -77,6 +79,7 @@ class DailyScheduler:
                 else:
                     report.skipped += 1
             report.summaries += await self._summaries(config, now, poster)
+            report.nudges += await send_nudges(self._engine, config, now, poster)
         return report
 
     async def _post(self, config, local_date: str, poster: Poster) -> bool:

@@ -622,3 +622,29 @@ class Repository:
                 .values(answer="")
             )
             return result.rowcount
+
+    async def users_with_preference(self, tenant: str, name: str) -> Sequence[User]:
+        async with self._session() as session:
+            rows = (await session.scalars(select(User).where(User.tenant_id == tenant))).all()
+        return [row for row in rows if (row.preferences or {}).get(name)]
+
+    async def scores_between(
+        self, tenant: str, start: datetime, end: datetime, channel: str | None = None
+    ) -> list[tuple[str, str | None, str, float]]:
+        """(user, name, question id, score) of graded answers in [start, end)."""
+        query = (
+            select(User.external_id, User.name, Attempt.question_id, Attempt.score)
+            .join(User, User.id == Attempt.user_id)
+            .join(Served, Served.id == Attempt.served_id)
+            .where(
+                Attempt.tenant_id == tenant,
+                Attempt.status == "graded",
+                Attempt.created_at >= start,
+                Attempt.created_at < end,
+            )
+        )
+        if channel is not None:
+            query = query.where(Served.channel == channel)
+        async with self._session() as session:
+            rows = await session.execute(query)
+            return [(u, n, q, float(s or 0)) for u, n, q, s in rows]

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "topics": [],
     "difficulty": None,
     "summary_time": "09:00",
+    "weekly": False,
 }
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -63,7 +64,7 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
 
 USAGE = N_(
     "Usage: daily [show | on | off | set time=09:00 tz=Europe/Berlin days=mon,wed,fri "
-    "topics=rag,attention difficulty=2 language=es delivery=thread|ephemeral|dm]"
+    "topics=rag,attention difficulty=2 language=es delivery=thread|ephemeral|dm weekly=on]"
 )
 
 
@@ -83,6 +84,10 @@ def _apply(daily: dict[str, Any], key: str, value: str, engine) -> str | None:
         if not days or any(day not in WEEKDAYS for day in days):
             return N_("{key}: list weekdays like mon,tue,wed (got {value}).")
         daily["weekdays"] = [day for day in WEEKDAYS if day in days]
+    elif key == "weekly":
+        if value.lower() not in {"on", "off"}:
+            return N_("{key}: on or off (got {value}).")
+        daily["weekly"] = value.lower() == "on"
     elif key == "topics":
         daily["topics"] = [topic for topic in value.lower().split(",") if topic]
     elif key == "difficulty":
