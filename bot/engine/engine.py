@@ -334,11 +334,17 @@ class ConversationEngine:
         return picked
 
     async def _current(self, turn: Turn, served: Served | None) -> Served | None:
+        """The question a hint/reveal/skip is about: the one open here or, from the channel a
+        question's thread belongs to, the user's latest open question in that channel."""
         if served is not None:
             return served
-        return await self._repo.open_served(
-            turn.incoming.tenant, turn.user.id, turn.incoming.channel, turn.incoming.thread
+        incoming = turn.incoming
+        here = await self._repo.open_served(
+            incoming.tenant, turn.user.id, incoming.channel, incoming.thread
         )
+        if here is None and incoming.thread is None:
+            return await self._repo.latest_open(incoming.tenant, turn.user.id, incoming.channel)
+        return here
 
     async def _hint(
         self, turn: Turn, command: Command, served: Served | None = None

@@ -129,6 +129,21 @@ class Repository:
                 .limit(1)
             )
 
+    async def latest_open(self, tenant: str, user_id: int, channel: str) -> Served | None:
+        """The user's most recent open question in a channel, whatever thread it is in."""
+        async with self._session() as session:
+            return await session.scalar(
+                select(Served)
+                .where(
+                    Served.tenant_id == tenant,
+                    Served.user_id == user_id,
+                    Served.channel == channel,
+                    Served.status == "open",
+                )
+                .order_by(Served.id.desc())
+                .limit(1)
+            )
+
     async def served(self, served_id: int) -> Served | None:
         async with self._session() as session:
             return await session.get(Served, served_id)

@@ -202,3 +202,11 @@ async def test_reply_language_follows_two_messages_and_an_explicit_choice(starte
     await engine.handle(say("language fr", user="eva"))
     user = await started.repository.user("global", "eva")
     assert user.language_state["explicit"] == "fr"
+
+
+async def test_hint_from_the_channel_finds_the_question_in_its_thread(engine, started):
+    where = {"channel": "general", "is_dm": False}
+    (question,) = await engine.handle(say("next", **where))
+    await engine.attach_thread(question.served_id, "thread-1")
+    (hint,) = await engine.handle(say("hint", **where))
+    assert "Hint" in hint.text
