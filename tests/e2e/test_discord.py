@@ -711,3 +711,20 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def test_stats_uploads_the_progress_chart(
+    bot: DiscordAdapter, fake: FakeDiscord, app: App
+) -> None:
+    alice = fake.add_member("alice")["user"]
+    message, thread = await practice(fake, alice)
+    question = question_in(app, message["content"])
+    await fake.dispatch_message(thread["id"], alice, " ".join(question.key_points))
+    await fake.wait_for_request("POST", rf"/channels/{thread['id']}/messages")
+    stats = await fake.dispatch_slash_command("stats", user=alice)
+    uploads = await posts_until(fake, stats.webhook_path, lambda m: True)
+    requests = [r for r in fake.requests if r.files]
+    assert uploads and requests, "the chart was not uploaded"
+    (chart,) = requests[-1].files
+    assert chart.filename.endswith(".png") and chart.data.startswith(b"\x89PNG")
+    assert_nobody_pinged(fake)

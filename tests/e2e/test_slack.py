@@ -962,3 +962,16 @@ def load_shipped_bank() -> list[Question]:
     from bot.bank.loader import load_bank
 
     return load_bank(Settings(_env_file=None).bank_dir)
+
+
+async def test_stats_uploads_the_progress_chart(rig: Rig) -> None:
+    question_post, question = await rig.ask()
+    grades = rig.watch("chat.postMessage", in_thread(question_post.response["ts"]))
+    await rig.event(thread_reply(good_answer(question), question_post.response["ts"]))
+    await grades.next()
+    completed = rig.watch("files.completeUploadExternal")
+    await rig.slash("stats")
+    call = await completed.next()
+    assert call.ok
+    (upload,) = rig.slack.uploads.values()
+    assert upload.filename.endswith(".png") and upload.data.startswith(b"\x89PNG")
