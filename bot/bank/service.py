@@ -8,6 +8,7 @@ from bot.bank.loader import check_unique, load_bank
 from bot.bank.models import GLOBAL_TENANT, Question
 from bot.bank.store import BankStore, IngestReport
 from bot.bank.tenant_files import TenantBankFiles, check_tenant
+from bot.bank.translations import BankTranslations
 from bot.errors import UserError
 
 
@@ -23,6 +24,7 @@ class BankService:
         self._shipped_dir = shipped_dir
         self._tenant_files = tenant_files
         self.store = store
+        self.translations = BankTranslations(shipped_dir.parent / "translations")
         self._cache: dict[str, tuple[tuple, list[Question]]] = {}
 
     def questions(self, tenant: str = GLOBAL_TENANT) -> list[Question]:

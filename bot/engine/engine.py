@@ -20,6 +20,7 @@ from bot.bank.service import BankService
 from bot.engine import render
 from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
+from bot.engine.localize import in_language
 from bot.engine.ratelimit import RateLimiter
 from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
 from bot.errors import UserError
@@ -271,7 +272,8 @@ class ConversationEngine:
             mode="practice",
         )
         heading = turn.tr("Review · {topic}", topic=question.topic) if due else None
-        return [render.question_reply(turn.tr, question, served.id, heading=heading)]
+        local = self.localized(question, turn.language)
+        return [render.question_reply(turn.tr, local, served.id, heading=heading)]
 
     async def _due(self, turn: Turn) -> list[Question]:
         now = self._clock.now()
@@ -361,7 +363,7 @@ class ConversationEngine:
         else:
             text = turn.tr(
                 "Hint: a strong answer says that {point}",
-                point=_lower_first(question.key_points[0]),
+                point=_lower_first(self.localized(question, turn.language).key_points[0]),
             )
         cap = _max_score(hints)
         note = turn.tr("You can now score at most {max}/10.", max=f"{cap:g}")
@@ -393,7 +395,7 @@ class ConversationEngine:
             await self._schedule_review(served.tenant_id, turn.user.id, served.question_id, 0.0)
         return [
             Reply(
-                question.reference,
+                self.localized(question, turn.language).reference,
                 title=turn.tr("Reference answer"),
                 buttons=(render.Button("next", turn.tr("Next question"), "primary"),),
             )
@@ -660,8 +662,16 @@ class ConversationEngine:
                     )
                 )
             ]
+        question = self.question(served.tenant_id, served.question_id)
+        local = self.localized(question, turn.language)
+        shown = grade.model_copy(
+            update={
+                "covered": in_language(grade.covered, question, local),
+                "missing": in_language(grade.missing, question, local),
+            }
+        )
         reply = render.grade_reply(
-            turn.tr, grade, score, attempt.id, served.id, _max_score(served.hints)
+            turn.tr, shown, score, attempt.id, served.id, _max_score(served.hints)
         )
         if served.mode == "interview":
             from bot.engine.flows import interview
@@ -689,6 +699,8 @@ class ConversationEngine:
             language=turn.language,
             created_at=_naive(self._clock.now()),
         )
+        local = self.localized(question, turn.language)
+        translated = local is not question
         request = GradeRequest(
             question=served.follow_up or question.question,
             reference=question.reference,
@@ -697,6 +709,8 @@ class ConversationEngine:
             language=turn.language,
             question_id=question.id if key_points is None else None,
             tenant=served.tenant_id,
+            local_key_points=tuple(local.key_points) if translated and key_points is None else None,
+            local_reference=local.reference if local.reference != question.reference else None,
         )
         try:
             grade = await self._grader.grade(request)
@@ -773,7 +787,7 @@ class ConversationEngine:
         lines = [tr("{count} answered yesterday's question.", count=len(results))]
         for rank, (user, name, score) in enumerate(results[:3], 1):
             lines.append(f"{rank}. {name or user}: {score:g}/10")
-        lines += ["", tr("Reference answer:"), question.reference]
+        lines += ["", tr("Reference answer:"), self.localized(question, tr.language).reference]
         return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
 
     # ---- helpers
@@ -798,6 +812,10 @@ class ConversationEngine:
 
     def _topics(self, tenant: str) -> set[str]:
         return {q.topic for q in self._bank.questions(tenant)}
+
+    def localized(self, question: Question, language: str) -> Question:
+        """The question as a user of `language` reads it (English where not translated)."""
+        return self._bank.translations.localize(question, language)
 
     def question(self, tenant: str, question_id: str) -> Question:
         question = self._maybe_question(tenant, question_id)

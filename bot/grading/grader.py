@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 LLM_UNAVAILABLE = "llm_unavailable"
 BUDGET_EXHAUSTED = "llm_budget_exhausted"
+ROUGH_LANGUAGE = "offline_language_rough"
 DEFAULT_WEIGHTS = {"correctness": 0.5, "completeness": 0.3, "clarity": 0.2}
 
 
@@ -102,7 +103,7 @@ class GradingService:
             and not await self._budget.allows(request.tenant)
         )
         if self._llm is None or over_budget:
-            grade = await self._offline.grade(cleaned)
+            grade = await self._offline_grade(cleaned)
             if over_budget:
                 grade = grade.model_copy(update={"flags": [*grade.flags, BUDGET_EXHAUSTED]})
         else:
@@ -112,7 +113,7 @@ class GradingService:
                 if not fallback:
                     raise
                 log.warning("LLM grading failed (%s); offline provisional grade", exc.reason)
-                grade = await self._offline.grade(cleaned)
+                grade = await self._offline_grade(cleaned)
                 grade = grade.model_copy(
                     update={
                         "provisional": True,
@@ -122,6 +123,19 @@ class GradingService:
         if verdict.flagged or grade.model_flagged_injection:
             grade = await self._capped(grade, cleaned, verdict.signals)
         return grade
+
+    async def _offline_grade(self, request: GradeRequest) -> Grade:
+        """Offline, in the answer's language where the rubric is translated. The embedding model
+        is English-centred, so a grade in another language is flagged as a rough estimate."""
+        if request.language == "en":
+            return await self._offline.grade(request)
+        local = replace(
+            request,
+            key_points=request.local_key_points or request.key_points,
+            reference=request.local_reference or request.reference,
+        )
+        grade = await self._offline.grade(local)
+        return grade.model_copy(update={"flags": [*grade.flags, ROUGH_LANGUAGE]})
 
     async def _llm_grade(self, request: GradeRequest, appeal: Appeal | None) -> Grade:
         assert self._llm is not None
@@ -152,7 +166,7 @@ class GradingService:
         The ceiling is the offline score and, below it, the share of key points the offline
         grader found: an injected answer earns credit only for points it demonstrably makes.
         """
-        offline = grade if grade.grader == "offline" else await self._offline.grade(cleaned)
+        offline = grade if grade.grader == "offline" else await self._offline_grade(cleaned)
         ceiling = min(offline.score, evidence_ceiling(offline))
         flags = [*grade.flags, INJECTION_FLAG, *signals]
         if grade.model_flagged_injection and not signals:

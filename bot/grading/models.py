@@ -21,6 +21,10 @@ class GradeRequest:
     question_id: str | None = None
     tenant: str = "global"
     extra_context: tuple[str, ...] = field(default_factory=tuple)
+    # The rubric in the answer's language, for the offline grader (the LLM grades against the
+    # English one and writes feedback in `language`).
+    local_key_points: tuple[str, ...] | None = None
+    local_reference: str | None = None
 
 
 class Grade(BaseModel):

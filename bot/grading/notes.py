@@ -14,6 +14,10 @@ NOTES = {
         "Today's AI grading budget for this server or workspace is used up, so this answer was "
         "graded offline."
     ),
+    "offline_language_rough": N_(
+        "The offline grader works best in English, so this score is a rough estimate; an AI "
+        "grader, when configured, grades every language properly."
+    ),
     "provisional": N_(
         "The AI grader is not reachable right now, so this is a provisional offline grade; it may "
         "be updated when the grader is back."
@@ -22,7 +26,8 @@ NOTES = {
 
 
 def notes_for(grade: Grade, translate: Callable[[str], str] = str) -> list[str]:
-    keys = [flag for flag in (INJECTION_FLAG, "llm_budget_exhausted") if flag in grade.flags]
+    known = (INJECTION_FLAG, "llm_budget_exhausted", "offline_language_rough")
+    keys = [flag for flag in known if flag in grade.flags]
     if grade.provisional:
         keys.append("provisional")
     return [translate(NOTES[key]) for key in keys]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.engine.events import Attachment, Incoming
+from bot.grading.notes import NOTES
 from bot.storage.models import Attempt
 from tests.engine.conftest import build_engine
 
@@ -210,3 +211,21 @@ async def test_hint_from_the_channel_finds_the_question_in_its_thread(engine, st
     await engine.attach_thread(question.served_id, "thread-1")
     (hint,) = await engine.handle(say("hint", **where))
     assert "Hint" in hint.text
+
+
+async def test_questions_and_rubric_follow_the_users_language(engine, started):
+    await engine.handle(say("language es"))
+    (question_reply,) = await engine.handle(say("next"))
+    english = next(
+        q
+        for q in started.bank.questions()
+        if started.bank.translations.localize(q, "es").question in question_reply.text
+    )
+    spanish = started.bank.translations.localize(english, "es")
+    assert english.question not in question_reply.text
+    (grade,) = await engine.handle(say(" ".join(spanish.key_points)))
+    assert "✓ " + spanish.key_points[0] in grade.text or "✗ " + spanish.key_points[0] in grade.text
+    note = engine.translator("es")(NOTES["offline_language_rough"])
+    assert note in grade.text  # offline grading outside English says it is rough
+    (reveal,) = await engine.handle(say("reveal"))
+    assert spanish.reference.strip()[:40] in reveal.text

@@ -39,7 +39,8 @@ async def post_daily(
     if post is None:
         return None
     tr = engine.translator(language)
-    text = f"{question.question}\n\n" + tr("Reply in this thread with your answer.")
+    local = engine.localized(question, language)
+    text = f"{local.question}\n\n" + tr("Reply in this thread with your answer.")
     title = tr("Daily question · {topic}", topic=question.topic)
     return DailyPrompt(post.id, [Reply(text, title=title)])
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.engine import render
 from bot.engine.commands import Command
 from bot.engine.events import Reply
+from bot.engine.localize import in_language
 from bot.grading.models import Grade
 from bot.storage.models import Served, utcnow
 
@@ -81,7 +82,8 @@ async def _serve(engine, turn, interview_id: int, question_id: str, position: in
         interview_id=interview_id,
     )
     heading = turn.tr("Question {n} of {total}", n=position + 1, total=total)
-    return render.question_reply(turn.tr, question, served.id, heading=heading)
+    local = engine.localized(question, turn.language)
+    return render.question_reply(turn.tr, local, served.id, heading=heading)
 
 
 async def after_answer(
@@ -139,7 +141,8 @@ async def _follow_up(engine, turn, served: Served, grade: Grade) -> str | None:
     if grade.grader == "llm" and grade.follow_up:
         return grade.follow_up
     question = engine.question(served.tenant_id, served.question_id)
-    return question.follow_ups[0] if question.follow_ups else None
+    local = engine.localized(question, turn.language)
+    return local.follow_ups[0] if local.follow_ups else None
 
 
 async def build_scorecard(engine, turn, interview_id: int) -> dict:
@@ -164,8 +167,12 @@ async def build_scorecard(engine, turn, interview_id: int) -> dict:
         )
         by_topic[question.topic].append(score)
         grade = (attempt.grade or {}) if attempt else {}
-        covered += [(score, p) for p in grade.get("covered", [])]
-        missing += [(score, p) for p in grade.get("missing", question.key_points)]
+        local = engine.localized(question, turn.language)
+        covered += [(score, p) for p in in_language(grade.get("covered", []), question, local)]
+        missing += [
+            (score, p)
+            for p in in_language(grade.get("missing", question.key_points), question, local)
+        ]
     average = sum(r["score"] for r in rows) / len(rows) if rows else 0.0
     tr = turn.tr
     strengths = [tr("You explained: {point}", point=p) for _, p in sorted(covered, reverse=True)]
