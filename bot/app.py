@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
@@ -82,6 +83,11 @@ class App:
             detector=self.language_detector,
             limiter=self.rate_limiter,
             on_message=self.metrics.count_message,
+            machine_translator=(
+                MachineTranslator(self.chat, self.prompts, self.repository)
+                if self.chat is not None
+                else None
+            ),
         )
 
     @cached_property

@@ -34,9 +34,13 @@ class BankTranslations:
     def entry(self, language: str, question_id: str) -> TranslatedEntry | None:
         return self._load(language).get(question_id)
 
-    def localize(self, question: Question, language: str) -> Question:
-        """The question in `language` where a matching translation exists, else as it is."""
+    def localize(
+        self, question: Question, language: str, fallback: TranslatedEntry | None = None
+    ) -> Question:
+        """The question in `language` where a matching translation exists (the shipped one, else
+        `fallback`), else as it is."""
         entry = self.entry(language, question.id) if language != "en" else None
+        entry = entry or (fallback if language != "en" else None)
         if entry is None or len(entry.key_points) != len(question.key_points):
             return question  # a translation out of step with the English entry is not used
         follow_ups = (

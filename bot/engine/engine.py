@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
 from bot.bank.service import BankService
+from bot.bank.translations import TranslatedEntry
 from bot.engine import render
 from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
@@ -97,6 +99,7 @@ class ConversationEngine:
         detector: LanguageDetector | None = None,
         limiter: RateLimiter | None = None,
         on_message: Callable[[str], None] | None = None,
+        machine_translator: MachineTranslator | None = None,
     ) -> None:
         self._bank = bank
         self._repo = repository
@@ -111,6 +114,8 @@ class ConversationEngine:
         self._reviews = reviews or ReviewPlanner()
         self._detector = detector
         self._limiter = limiter
+        self._machine = machine_translator
+        self._machine_entries: dict[tuple[str, str], TranslatedEntry] = {}
         self._on_message = on_message
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
@@ -272,6 +277,7 @@ class ConversationEngine:
             mode="practice",
         )
         heading = turn.tr("Review · {topic}", topic=question.topic) if due else None
+        await self.prepare_language(question, turn.language)
         local = self.localized(question, turn.language)
         return [render.question_reply(turn.tr, local, served.id, heading=heading)]
 
@@ -690,6 +696,7 @@ class ConversationEngine:
     ) -> tuple[Attempt, Grade | None, float]:
         """Store the answer, then grade it. The stored attempt survives any grading failure."""
         question = question or self.question(served.tenant_id, served.question_id)
+        await self.prepare_language(question, turn.language)
         attempt = await self._repo.add_attempt(
             served_id=served.id,
             tenant_id=served.tenant_id,
@@ -815,7 +822,22 @@ class ConversationEngine:
 
     def localized(self, question: Question, language: str) -> Question:
         """The question as a user of `language` reads it (English where not translated)."""
-        return self._bank.translations.localize(question, language)
+        fallback = self._machine_entries.get((question.id, language))
+        return self._bank.translations.localize(question, language, fallback)
+
+    async def prepare_language(self, question: Question, language: str) -> None:
+        """With an LLM, translate an entry the shipped translations lack (once; stored)."""
+        key = (question.id, language)
+        if (
+            self._machine is None
+            or language == "en"
+            or key in self._machine_entries
+            or self._bank.translations.entry(language, question.id) is not None
+        ):
+            return
+        entry = await self._machine.translate(question, language)
+        if entry is not None:
+            self._machine_entries[key] = entry
 
     def question(self, tenant: str, question_id: str) -> Question:
         question = self._maybe_question(tenant, question_id)

@@ -177,3 +177,16 @@ class LLMUsage(Base):
     tenant_id: Mapped[str] = mapped_column(String(100))
     day: Mapped[str] = mapped_column(String(10))
     tokens: Mapped[int] = mapped_column(default=0)
+
+
+class MachineTranslation(Base):
+    """A bank entry translated by the LLM the first time someone needed it in that language."""
+
+    __tablename__ = "machine_translations"
+    __table_args__ = (UniqueConstraint("content_hash", "language"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(10))
+    entry: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

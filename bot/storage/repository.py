@@ -19,6 +19,7 @@ from bot.storage.models import (
     GradeFeedback,
     Interview,
     LLMUsage,
+    MachineTranslation,
     Reminder,
     ReviewCard,
     Served,
@@ -663,3 +664,29 @@ class Repository:
         async with self._session() as session:
             rows = await session.execute(query)
             return [(u, n, q, float(s or 0)) for u, n, q, s in rows]
+
+    # ---- machine translations
+
+    async def machine_translation(self, content_hash: str, language: str) -> dict | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(MachineTranslation.entry).where(
+                    MachineTranslation.content_hash == content_hash,
+                    MachineTranslation.language == language,
+                )
+            )
+
+    async def save_machine_translation(
+        self, question_id: str, content_hash: str, language: str, entry: dict
+    ) -> None:
+        async with self._session.begin() as session:
+            await session.execute(
+                self._insert(MachineTranslation)
+                .values(
+                    question_id=question_id,
+                    content_hash=content_hash,
+                    language=language,
+                    entry=entry,
+                )
+                .on_conflict_do_nothing()
+            )

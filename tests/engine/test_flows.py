@@ -198,3 +198,52 @@ async def test_daily_configuration_is_for_admins_and_validated(started: App):
     assert "Daily question: on" in ok.text and "08:30 (Europe/Berlin), on mon,fri" in ok.text
     config = await started.repository.channel_config("global", "C9")
     assert config.grade_delivery == "dm" and config.daily["weekdays"] == ["mon", "fri"]
+
+
+async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(
+    ingested_app: App, model_dir, embedder
+):
+    def responder(body):
+        prompt = body["messages"][-1]["content"]
+        if "Translate this interview question" in prompt:
+            import json as _json
+
+            entry = _json.loads(prompt[prompt.index("{") :])
+            return {
+                "question": "[ko] " + entry["question"],
+                "key_points": ["[ko] " + p for p in entry["key_points"]],
+                "follow_ups": ["[ko] " + f for f in entry["follow_ups"]],
+                "reference": "[ko] " + entry["reference"],
+            }
+        return grader_responders.honest(body)
+
+    bank = (
+        b"### 1) What is a tokenizer?\n\n**Answer:** It splits text into tokens. "
+        b"It maps tokens to ids. It handles unknown words with subwords.\n"
+    )
+    async with ScriptedLLM(responder=responder) as llm:
+        settings = Settings(
+            _env_file=None,
+            data_dir=ingested_app.settings.data_dir,
+            embedding_model_dir=model_dir,
+            openai_base_url=llm.base_url,
+        )
+        app = App(settings)
+        app.__dict__["embedder"] = embedder
+        await app.start()
+        await app.bank.import_file(bank, source="team.md", tenant="discord:9")
+        engine = build_engine(app)
+        engine._machine = __import__(
+            "bot.bank.machine_translation", fromlist=["MachineTranslator"]
+        ).MachineTranslator(app.chat, app.prompts, app.repository)
+        where = {"tenant": "discord:9"}
+        await engine.handle(say("language ko", **where))
+        (question,) = await engine.handle(say("next general", **where))
+        assert question.text.startswith("[ko] What is a tokenizer?")
+        restarted = build_engine(app)
+        restarted._machine = engine._machine
+        (grade,) = await restarted.handle(say("It splits text into tokens and maps them.", **where))
+        await app.aclose()
+    translations = [b for b in llm.requests if "Translate this" in b["messages"][-1]["content"]]
+    assert len(translations) == 1  # stored: the restarted engine read it from the database
+    assert "[ko] " in grade.text

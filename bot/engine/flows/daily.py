@@ -39,6 +39,7 @@ async def post_daily(
     if post is None:
         return None
     tr = engine.translator(language)
+    await engine.prepare_language(question, language)
     local = engine.localized(question, language)
     text = f"{local.question}\n\n" + tr("Reply in this thread with your answer.")
     title = tr("Daily question · {topic}", topic=question.topic)

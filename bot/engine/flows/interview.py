@@ -82,6 +82,7 @@ async def _serve(engine, turn, interview_id: int, question_id: str, position: in
         interview_id=interview_id,
     )
     heading = turn.tr("Question {n} of {total}", n=position + 1, total=total)
+    await engine.prepare_language(question, turn.language)
     local = engine.localized(question, turn.language)
     return render.question_reply(turn.tr, local, served.id, heading=heading)
 
