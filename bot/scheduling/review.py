@@ -5,7 +5,7 @@ Scores map to FSRS ratings: below 4 is Again, below 6 Hard, below 8.5 Good, else
 steps are a day, not minutes: this is interview practice, not flash cards.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 AGAIN_BELOW = 4.0
@@ -30,7 +30,7 @@ class ReviewPlanner:
         from fsrs import Card
 
         current = Card.from_dict(card) if card else Card()
-        updated, _log = self._scheduler.review_card(current, rating(score), when)
+        updated, _log = self._scheduler.review_card(current, rating(score), when.astimezone(UTC))
         return updated.to_dict(), updated.due
 
 

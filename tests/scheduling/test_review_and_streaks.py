@@ -62,3 +62,32 @@ async def test_practice_serves_due_reviews_first_and_stats_attach_a_chart(ingest
     (board,) = await engine.handle(say("leaderboard weekly"))
     assert board.title == "Leaderboard: this week"
     await ingested_app.aclose()
+
+
+async def test_daily_leaderboard_follows_the_channels_time_zone(ingested_app):
+    from zoneinfo import ZoneInfo
+
+    await ingested_app.start()
+    await ingested_app.repository.set_channel_config(
+        "global", "C1", daily={"timezone": "America/New_York"}
+    )
+    # 23:30 in New York on 30 Nov is 04:30 UTC on 1 Dec: still "today" for the channel.
+    clock = FakeClock(datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("America/New_York")))
+    engine = ConversationEngine(
+        ingested_app.bank,
+        ingested_app.repository,
+        ingested_app.grading,
+        ingested_app.catalog,
+        seed=5,
+        clock=clock,
+    )
+    place = {"channel": "C1", "is_dm": False}
+    (question,) = await engine.handle(Incoming("next", "ada", **place))
+    asked = next(q for q in ingested_app.bank.questions() if q.question in question.text)
+    await engine.handle(Incoming(" ".join(asked.key_points), "ada", **place))
+    (today,) = await engine.handle(Incoming("leaderboard daily", "ada", **place))
+    assert "1. ada:" in today.text
+    clock.current += timedelta(hours=1)  # 00:30 local on 1 Dec: a new day in New York
+    (tomorrow,) = await engine.handle(Incoming("leaderboard daily", "ada", **place))
+    assert "No graded answers here yet." in tomorrow.text
+    await ingested_app.aclose()
