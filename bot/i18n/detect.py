@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n.glossary import Glossary, build_glossary
-from bot.i18n.hints import has_chinese_only, letter_hint, phrase_hint
+from bot.i18n.hints import function_word_vote, has_chinese_only, letter_hint, phrase_hint
 
 if TYPE_CHECKING:
     from langdetect.detector import Detector
@@ -372,13 +372,19 @@ class LanguageDetector:
             name = detector.detect()
         except LangDetectException:  # no usable n-grams
             return None
-        if self.min_margin > 0 and self.margin(detector, name) < self.min_margin:
-            return None
+        if self.min_margin > 0:
+            lead, runner_up = self.margin(detector, name)
+            if lead < self.min_margin:
+                # A near tie between two close languages (es/pt, it/es, ...): their function
+                # words usually settle it; otherwise the message doesn't count.
+                if not self.hints or runner_up is None:
+                    return None
+                return function_word_vote(text, (_PROFILES[name], runner_up))
         return _PROFILES.get(name)
 
-    def margin(self, detector: "Detector", name: str) -> float:
+    def margin(self, detector: "Detector", name: str) -> tuple[float, str | None]:
         """How far profile `name` leads every other language's profile for the detector's text,
-        in mean log-likelihood per n-gram (negative when it does not lead).
+        in mean log-likelihood per n-gram (negative when it does not lead), and the runner-up.
 
         langdetect samples n-grams at random and reports near-certain probabilities even for a
         29-letter text that fits French almost as well as English; this deterministic score
@@ -394,8 +400,12 @@ class LanguageDetector:
             ):
                 totals[other] += math.log(smoothing + probability)
         code = _PROFILES.get(name)
-        best_other = max(total for other, total in totals.items() if _PROFILES[other] != code)
-        return (totals[name] - best_other) / max(1, len(ngrams))
+        others = {
+            _PROFILES[other]: total for other, total in totals.items() if _PROFILES[other] != code
+        }
+        runner_up = max(others, key=lambda other: others[other]) if others else None
+        lead = (totals[name] - others[runner_up]) / max(1, len(ngrams)) if runner_up else 0.0
+        return lead, runner_up
 
     def decide(
         self,

@@ -116,3 +116,48 @@ def _covers(words: list[str], phrases: frozenset[str]) -> bool:
 
 def has_chinese_only(text: str) -> bool:
     return any(char in CHINESE_ONLY for char in text)
+
+
+# Function words that tell apart languages langdetect confuses (Spanish, Portuguese, Italian,
+# French, German, Indonesian, Turkish, Vietnamese in Latin script): frequent, short, and not words
+# of the others. Used only to break a near tie between langdetect's two best guesses.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "es": frozenset(
+        "el los las del por favor pero muy tengo quiero necesito está estoy es y una hay "
+        "sobre esta este también cómo qué porque".split()
+    ),
+    "pt": frozenset(
+        "o os as do da dos das não você uma um muito mas tenho quero preciso está sobre "
+        "essa esse dessa desse isso também como porque qual é".split()
+    ),
+    "it": frozenset(
+        "il lo gli le della dello degli non una un molto ma ho voglio sono è per che "
+        "questa questo anche come perché sui sul mi fai".split()
+    ),
+    "fr": frozenset(
+        "le la les des du une un très mais je veux suis est pour que cette ce aussi "
+        "comment pourquoi avec dans sur".split()
+    ),
+    "de": frozenset(
+        "der die das und ist nicht ein eine ich bin sehr aber mit für auf auch wie warum".split()
+    ),
+    "id": frozenset(
+        "yang dan ini itu tidak saya untuk dengan dari ada juga bisa apa bagaimana".split()
+    ),
+}
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def function_word_vote(text: str, candidates: tuple[str, ...]) -> str | None:
+    """The candidate whose function words the text uses clearly more than the others', or None."""
+    words = [word.lower() for word in _WORDS.findall(text)]
+    scores = {
+        code: sum(word in FUNCTION_WORDS[code] for word in words)
+        for code in candidates
+        if code in FUNCTION_WORDS
+    }
+    if len(scores) < 2:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top >= 2 and top >= 2 * second else None

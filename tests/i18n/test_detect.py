@@ -340,3 +340,13 @@ def test_importing_loads_no_langdetect_and_reads_no_data():
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_close_languages_are_told_apart_by_function_words():
+    from bot.i18n.hints import function_word_vote
+
+    assert (
+        function_word_vote("quero praticar perguntas sobre isso, você pode?", ("es", "pt")) == "pt"
+    )
+    assert function_word_vote("quiero practicar, pero tengo poco tiempo", ("es", "pt")) == "es"
+    assert function_word_vote("transformer attention", ("es", "pt")) is None
