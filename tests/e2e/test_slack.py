@@ -700,7 +700,7 @@ async def test_a_channel_the_bot_is_not_in_gets_replies_through_the_response_url
 
 async def test_slash_text_containing_payload_reaches_the_engine(rig: Rig) -> None:
     """slack-bolt would parse this form body as `{}` (see tests/fakes/test_slack_fakes.py)."""
-    posts = rig.watch("chat.postMessage")
+    posts = rig.watch("chat.postEphemeral")  # an appeal's answer is for the caller only
     reply = await rig.slash("appeal the payload of my answer was right")
     assert reply.status == 200
     assert "There is no graded answer to appeal." in texts(await posts.next())
