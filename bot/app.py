@@ -1,5 +1,6 @@
 """The object graph, built in one place from Settings. Parts are created on first use."""
 
+import asyncio
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -124,6 +125,10 @@ class App:
     async def start(self) -> None:
         """Prepare storage and pick up work a previous run left."""
         await self.prepare_storage()
+        if self.chat is not None:
+            # Importing the LLM stack takes seconds: do it now, off the event loop, rather than
+            # in the middle of the first answer while other events wait for their ack.
+            await asyncio.to_thread(self.chat.warm_up)
         if self.grading.uses_llm:
             self.regrades.start()
         await self.engine.resume()

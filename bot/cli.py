@@ -33,9 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.language_cli import add_commands as add_language_commands
 
     add_language_commands(commands)
-    from bot.grading_cli import add_commands
-
-    add_commands(commands)
+    _add_grading_commands(commands)
     bank = commands.add_parser("bank", help="inspect and import question banks")
     bank_commands = bank.add_subparsers(dest="bank_command", required=True)
     listing = bank_commands.add_parser("list", help="list the questions")
@@ -53,6 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="parse only, write nothing")
     importing.add_argument("--json", action="store_true", help="print the parsed questions")
     return parser
+
+
+def _add_grading_commands(commands: argparse._SubParsersAction) -> None:
+    """`grade` and `eval` (run by `bot.grading_cli`, imported only when used)."""
+    grade = commands.add_parser("grade", help="grade one answer")
+    grade.add_argument("--question-id", help="a bank question")
+    grade.add_argument("--question", help="an ad-hoc question (with --reference)")
+    grade.add_argument("--reference", help="the reference answer for --question")
+    grade.add_argument("--answer", required=True, help="the answer; '-' reads standard input")
+    grade.add_argument("--language", default="en")
+    grade.add_argument("--tenant", default="global")
+    grade.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate = commands.add_parser("eval", help="agreement with human scores on a CSV/JSONL set")
+    evaluate.add_argument("path", type=Path)
+    evaluate.add_argument("--out", type=Path, help="write one JSONL line per row")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

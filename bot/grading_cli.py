@@ -24,20 +24,6 @@ MAX_ANSWER_CHARS = 8000
 EVAL_CONCURRENCY = 4
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    grade = commands.add_parser("grade", help="grade one answer")
-    grade.add_argument("--question-id", help="a bank question")
-    grade.add_argument("--question", help="an ad-hoc question (with --reference)")
-    grade.add_argument("--reference", help="the reference answer for --question")
-    grade.add_argument("--answer", required=True, help="the answer; '-' reads standard input")
-    grade.add_argument("--language", default="en")
-    grade.add_argument("--tenant", default="global")
-    grade.add_argument("--json", action="store_true", help="print one JSON object")
-    evaluate = commands.add_parser("eval", help="agreement with human scores on a CSV/JSONL set")
-    evaluate.add_argument("path", type=Path)
-    evaluate.add_argument("--out", type=Path, help="write one JSONL line per row")
-
-
 def run_grade(app: "App", args: argparse.Namespace) -> int:
     answer = sys.stdin.read() if args.answer == "-" else args.answer
     if not answer.strip():

@@ -120,9 +120,7 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
         asyncio.create_task(maintenance(app), name="maintenance"),
     ]
     try:
-        for adapter in adapters:
-            await adapter.start()
-            log.info("%s adapter started", adapter.name)
+        await asyncio.gather(*(_start(adapter) for adapter in adapters))
         await stop.wait()
         log.info("shutting down")
     finally:
@@ -135,6 +133,11 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
             )
         await runner.cleanup()
         await app.aclose()
+
+
+async def _start(adapter: Adapter) -> None:
+    await adapter.start()
+    log.info("%s adapter started", adapter.name)
 
 
 async def run(app: App, adapters: list[Adapter]) -> int:

@@ -1,5 +1,6 @@
 """The bank as the rest of the bot sees it: the shipped bank plus tenants' imports."""
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from bot.bank.store import BankStore, IngestReport
 from bot.bank.tenant_files import TenantBankFiles, check_tenant
 from bot.bank.translations import BankTranslations
 from bot.errors import UserError
+
+RECHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,28 @@ class BankService:
         self.store = store
         self.translations = BankTranslations(shipped_dir.parent / "translations")
         self._cache: dict[str, tuple[tuple, list[Question]]] = {}
+        self._checked: dict[str, float] = {}
 
     def questions(self, tenant: str = GLOBAL_TENANT) -> list[Question]:
         """Every question visible to `tenant`: its own entries override global ones by id.
 
-        Parsed files are reused until one of them changes on disk (checked by mtime)."""
-        stamp = self._stamp(tenant)
+        Parsed files are reused until one of them changes on disk (mtimes are checked at most
+        every `RECHECK_SECONDS`; this process's own imports and removals clear the cache)."""
         cached = self._cache.get(tenant)
+        now = time.monotonic()
+        if cached is not None and now - self._checked.get(tenant, 0.0) < RECHECK_SECONDS:
+            return list(cached[1])
+        self._checked[tenant] = now
+        stamp = self._stamp(tenant)
         if cached is not None and cached[0] == stamp:
             return list(cached[1])
         questions = self._load(tenant)
         self._cache[tenant] = (stamp, questions)
         return list(questions)
+
+    def _forget_parsed(self) -> None:
+        self._cache.clear()
+        self._checked.clear()
 
     def _stamp(self, tenant: str) -> tuple:
         paths = [self._tenant_files.path(GLOBAL_TENANT)]
@@ -87,11 +100,13 @@ class BankService:
                     "rename them or import for a tenant (--tenant)"
                 )
         self._tenant_files.merge(tenant, result.questions)
+        self._forget_parsed()
         report = await self.store.ingest(self.own_questions(tenant), tenant)
         return ImportOutcome(result, len(result.questions), report)
 
     async def remove(self, question_id: str, tenant: str) -> bool:
         removed = self._tenant_files.remove(tenant, question_id)
+        self._forget_parsed()
         if removed:
             await self.store.ingest(self.own_questions(tenant), tenant)
         return removed

@@ -807,7 +807,8 @@ class ConversationEngine:
         config = await self._repo.channel_config(incoming.tenant, incoming.channel)
         default = (config.language if config else None) or self._default_language
         state = LanguageState.from_dict(user.language_state)
-        if self._detector is None or incoming.action:
+        if self._detector is None or incoming.action or state.explicit:
+            # An explicit choice wins anyway: no need to run detection on every message.
             return state.explicit or state.detected or _locale(incoming.locale) or default
         decision = self._detector.decide(
             state, incoming.text, locale=incoming.locale, default=default

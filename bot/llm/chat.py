@@ -98,6 +98,10 @@ class ChatModel:
             http_async_client=self._http,
         )
 
+    def warm_up(self) -> None:
+        """Build the model client (imports LangChain) ahead of the first call."""
+        self._model  # noqa: B018 - a cached property
+
     async def aclose(self) -> None:
         if self._http is not None:
             await self._http.aclose()
