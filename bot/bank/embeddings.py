@@ -20,7 +20,7 @@ from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     import onnxruntime
-    from tokenizers import Tokenizer
+    from tokenizers import Encoding, Tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
 
@@ -34,7 +34,7 @@ class TokenVectors:
 
 MAX_TOKENS = 256
 # `token_vectors` puts a text in the current batch only if that adds at most this much padding.
-PADDING_SLACK = 64
+PADDING_SLACK = 32
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 
 
@@ -165,10 +165,9 @@ class OnnxEmbedder:
 
     @staticmethod
     def _infer(
-        session: "onnxruntime.InferenceSession", encodings: list, pad_to: int | None
+        session: "onnxruntime.InferenceSession", encodings: list["Encoding"], pad_to: int | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Hidden states [batch, length, dimension] and the attention mask, padded to `pad_to`
-        or to the longest encoding."""
+        """Hidden states [batch, length, dimension] and the mask, padded to `pad_to` or longest."""
         length = pad_to or max(len(encoding.ids) for encoding in encodings)
         ids = np.zeros((len(encodings), length), dtype=np.int64)
         mask = np.zeros((len(encodings), length), dtype=np.int64)

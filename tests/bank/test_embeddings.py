@@ -40,6 +40,24 @@ def test_token_vectors_skip_special_tokens(embedder: OnnxEmbedder):
     assert tokens.vectors.shape == (5, 384)
 
 
+def test_token_vectors_keep_order_and_match_texts_run_alone(embedder: OnnxEmbedder):
+    """Texts of mixed lengths share runs by length; each still gets its own pieces, in order."""
+    texts = [TEXTS[3], TEXTS[2], TEXTS[0], TEXTS[3][:40], TEXTS[1]]
+    together = embedder.token_vectors(texts)
+    assert len(together) == len(texts)
+    for text, pieces in zip(texts, together, strict=True):
+        (alone,) = embedder.token_vectors([text])
+        assert pieces.tokens == alone.tokens and pieces.ids == alone.ids
+        assert np.allclose(pieces.vectors, alone.vectors, atol=1e-5)
+
+
+def test_token_vectors_are_deterministic(embedder: OnnxEmbedder):
+    first = embedder.token_vectors(TEXTS)
+    again = embedder.token_vectors(TEXTS)
+    assert all(np.array_equal(a.vectors, b.vectors) for a, b in zip(first, again, strict=True))
+    assert embedder.token_vectors([]) == []
+
+
 def test_missing_model_directory_names_the_setting(tmp_path: Path):
     with pytest.raises(ConfigError, match=r"EMBEDDING_MODEL_DIR=.*missing: model.onnx"):
         OnnxEmbedder(tmp_path / "nowhere").embed(["hello"])

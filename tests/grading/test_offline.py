@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.models import INJECTION_FLAG, GradeRequest
 from bot.grading.notes import notes_for
-from bot.grading.offline import OfflineGrader
+from bot.grading.offline import CHUNK_CHARS, OfflineGrader
 
 CALIBRATION = Path(__file__).parents[2] / "bench" / "data" / "calibration.jsonl"
 
@@ -105,3 +106,39 @@ def test_calibration_set_levels_are_ordered(grading):
         ][:8]
         means[level] = sum(scores) / len(scores)
     assert means["excellent"] > means["partial"] > means["off_topic"]
+
+
+def test_a_cached_question_grades_exactly_like_a_fresh_one(embedder, dropout):
+    warm = OfflineGrader(embedder)
+    warm.evidence(ask(dropout, PARTIAL))  # builds and caches the question's side
+    cold = OfflineGrader(embedder)
+    assert warm.evidence(ask(dropout, GOOD)) == cold.evidence(ask(dropout, GOOD))
+
+
+def test_grades_do_not_depend_on_what_was_graded_before(embedder):
+    """A one-question cache rebuilds the side on every switch; nothing may change with it."""
+    questions = load_bank(Settings(_env_file=None).bank_dir)[:3]
+    requests = [ask(q, answer) for q in questions for answer in (GOOD, PARTIAL, q.reference)]
+    evicting = OfflineGrader(embedder, cache_size=1)
+    in_order = [evicting.grade_sync(request) for request in requests]
+    reverse = OfflineGrader(embedder)
+    assert [reverse.grade_sync(request) for request in requests[::-1]][::-1] == in_order
+
+
+def test_edited_key_points_are_graded_at_once(embedder, dropout):
+    grader = OfflineGrader(embedder)
+    before = grader.grade_sync(ask(dropout, GOOD))
+    new_point = "A KV cache stores the keys and values of earlier tokens."
+    edited = replace(ask(dropout, GOOD), key_points=(*dropout.key_points, new_point))
+    after = grader.grade_sync(edited)
+    assert after.missing == [*before.missing, new_point]
+    assert after.covered == before.covered
+
+
+async def test_a_long_answer_is_graded_in_full(grading, dropout):
+    """The good part comes after several model windows of off-topic text and still counts."""
+    long_answer = " ".join([OFF_TOPIC] * 8 + [GOOD])
+    assert len(long_answer) > 2 * CHUNK_CHARS
+    grade = await grading.grade(ask(dropout, long_answer))
+    assert len(grade.covered) >= 4
+    assert grade == await grading.grade(ask(dropout, long_answer))
