@@ -39,6 +39,7 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._migrated = False
+        self._warm_up: asyncio.Task[None] | None = None
 
     @cached_property
     def embedder(self) -> OnnxEmbedder:
@@ -126,9 +127,9 @@ class App:
         """Prepare storage and pick up work a previous run left."""
         await self.prepare_storage()
         if self.chat is not None:
-            # Importing the LLM stack takes seconds: do it now, off the event loop, rather than
-            # in the middle of the first answer while other events wait for their ack.
-            await asyncio.to_thread(self.chat.warm_up)
+            # Importing the LLM stack takes seconds: start it now in a thread, so neither
+            # readiness nor the first answer (with other events waiting for their ack) waits.
+            self._warm_up = asyncio.create_task(asyncio.to_thread(self.chat.warm_up))
         if self.grading.uses_llm:
             self.regrades.start()
         await self.engine.resume()
@@ -190,6 +191,9 @@ class App:
 
     async def aclose(self) -> None:
         """Release connections the parts opened (Redis); safe to call more than once."""
+        if self._warm_up is not None:
+            await self._warm_up  # a thread can't be cancelled; it ends on its own
+            self._warm_up = None
         if "regrades" in self.__dict__:
             await self.regrades.stop()
         if "rate_limiter" in self.__dict__:

@@ -33,7 +33,7 @@ READY_TIMEOUT = 60.0  # then start() returns anyway; discord.py keeps connecting
 class DiscordAdapter:
     name = "discord"
 
-    def __init__(self, app: App, *, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(self, app: App, *, guild_ready_timeout: float = 0.5) -> None:
         """`guild_ready_timeout`: how long discord.py waits for more guilds after the last one
         arrives before it reports ready (tests shorten it)."""
         settings = app.settings

@@ -109,9 +109,6 @@ def build_bot(
         "allowed_mentions": discord.AllowedMentions.none(),
         "allowed_contexts": app_commands.AppCommandContext(guild=True, dm_channel=True),
         "allowed_installs": app_commands.AppInstallationType(guild=True),
-        # discord.py waits this long after the last GUILD_CREATE before `on_ready`; its 2 s
-        # default is most of the bot's start-up time.
-        "guild_ready_timeout": 0.5,
         **options,
     }
     if shard_count is not None or shard_ids is not None:
