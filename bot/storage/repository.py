@@ -50,6 +50,14 @@ class Repository:
     # ---- tenants and users
 
     async def user(self, tenant: str, external_id: str, name: str | None = None) -> User:
+        """The user's row, created on first sight. A read when nothing changed: this runs for
+        every message, and a write transaction each time would queue every turn behind it."""
+        async with self._session() as session:
+            row = await session.scalar(
+                select(User).where(User.tenant_id == tenant, User.external_id == external_id)
+            )
+        if row is not None and (not name or row.name == name):
+            return row
         async with self._session.begin() as session:
             await session.execute(self._insert(Tenant).values(id=tenant).on_conflict_do_nothing())
             await session.execute(
