@@ -41,6 +41,7 @@ SUPPORTED: tuple[str, ...] = (
 FALLBACK = "en"
 AUTO = "auto"  # `language auto`: drop the explicit choice, follow detection again
 MIN_LETTERS = 20  # Latin letters left after stripping before langdetect is asked at all
+CERTAIN_SCRIPT_CHARS = 6  # script characters that make one message enough to switch
 MIN_SCRIPT_CHARS = 2  # kana+Han, Devanagari, Arabic, Cyrillic; one Hangul block is enough
 MIN_HAN_CHARS = 4  # Han alone: short Japanese can be all kanji ("質問"), unless Chinese-only
 MIN_MARGIN = 0.05  # langdetect's answer must lead the next language by this (see `margin`)
@@ -268,7 +269,9 @@ def reply_language(state: LanguageState, locale: str | None, default: str | None
     return state.explicit or implicit_language(state, locale, default)
 
 
-def advance(state: LanguageState, detected: str | None, current: str) -> LanguageState:
+def advance(
+    state: LanguageState, detected: str | None, current: str, *, certain: bool = False
+) -> LanguageState:
     """One hysteresis step. `current` is the implicit language; a message that did not qualify
     (`detected` None) leaves everything as it was, one that matches `current` clears the
     candidate, and `SWITCH_AFTER` agreeing ones in a row switch."""
@@ -276,6 +279,10 @@ def advance(state: LanguageState, detected: str | None, current: str) -> Languag
         return state
     if detected == current:
         return replace(state, candidate=None, candidate_count=0)
+    if certain and state.detected is None:
+        # Away from a mere locale or default, one unmistakable message is enough (its script,
+        # or letters only that language has, over a full sentence): nothing noisy to damp.
+        return replace(state, detected=detected, candidate=None, candidate_count=0)
     count = state.candidate_count + 1 if detected == state.candidate else 1
     if count >= SWITCH_AFTER:
         return replace(state, detected=detected, candidate=None, candidate_count=0)
@@ -289,6 +296,7 @@ def step(
     command: str | None = None,
     locale: str | None = None,
     default: str | None = None,
+    certain: bool = False,
 ) -> Decision:
     """The decision for one message, given what it was detected as or the `language xx`
     command it carries (see `parse_language_command`). Pure: `LanguageDetector.decide` supplies
@@ -298,7 +306,8 @@ def step(
         new_state = replace(state, explicit=None if command == AUTO else command)
         detected = None
     else:
-        new_state = advance(state, detected, implicit_language(state, locale, default))
+        current = implicit_language(state, locale, default)
+        new_state = advance(state, detected, current, certain=certain)
     language = reply_language(new_state, locale, default)
     return Decision(language, new_state, detected, switched=language != before)
 
@@ -419,4 +428,23 @@ class LanguageDetector:
         `locale` is the platform's (Discord/Slack) locale, `default` the channel/tenant one."""
         command = parse_language_command(text)
         detected = None if command is not None else self.detect(text)
-        return step(state, detected=detected, command=command, locale=locale, default=default)
+        certain = detected is not None and self.unmistakable(text, detected)
+        return step(
+            state,
+            detected=detected,
+            command=command,
+            locale=locale,
+            default=default,
+            certain=certain,
+        )
+
+    def unmistakable(self, text: str, detected: str) -> bool:
+        """A full sentence whose script, or whose letters found in only one language, say
+        `detected`, and (for Latin script) langdetect agrees."""
+        cleaned = self.clean(text)
+        counts = script_counts(cleaned)
+        if _non_latin_dominates(counts):
+            return sum(counts.values()) - counts.get("latin", 0) >= CERTAIN_SCRIPT_CHARS
+        if counts.get("latin", 0) < self.min_letters or not self.hints:
+            return False
+        return letter_hint(cleaned) == detected and self.guess(cleaned) == detected

@@ -350,3 +350,18 @@ def test_close_languages_are_told_apart_by_function_words():
     )
     assert function_word_vote("quiero practicar, pero tengo poco tiempo", ("es", "pt")) == "es"
     assert function_word_vote("transformer attention", ("es", "pt")) is None
+
+
+def test_one_unmistakable_message_moves_off_a_mere_locale(detector):
+    from bot.i18n.detect import LanguageState
+
+    vietnamese = "chào buổi sáng, cho mình một câu hỏi về embeddings hôm nay nhé"
+    decision = detector.decide(LanguageState(), vietnamese, locale="en-US")
+    assert decision.language == "vi" and decision.switched
+    jalapeno = "I ate a jalapeño before the interview about transformers"
+    assert detector.decide(LanguageState(), jalapeno, locale="en-US").language == "en"
+    spanish_user = detector.decide(LanguageState(), "hola, ¿me das una pregunta?", locale="es-ES")
+    settled = LanguageState(detected="es")
+    russian_quote = detector.decide(settled, "он сказал: трансформеры работают", locale="es-ES")
+    assert spanish_user.language == "es"
+    assert russian_quote.language == "es"  # a detected language still needs two messages
