@@ -5,6 +5,7 @@ Buttons are shown as numbered options; typing the number presses the button.
 
 import asyncio
 import getpass
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
@@ -27,8 +28,10 @@ async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> 
     user = getpass.getuser()
     interactive = stdin.isatty()
 
+    images = app.settings.data_dir / "charts"
+
     async def notify(_delivery, replies: list[Reply]) -> None:
-        _write(stdout, replies, [])
+        _write(stdout, replies, [], images)
 
     engine.add_notifier(notify)
     if banner:
@@ -55,14 +58,19 @@ async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> 
             )
         replies = await engine.handle(incoming)
         options = []
-        _write(stdout, replies, options)
+        _write(stdout, replies, options, images)
 
 
-def _write(stdout: TextIO, replies: list[Reply], options: list[Button]) -> None:
+def _write(stdout: TextIO, replies: list[Reply], options: list[Button], images: Path) -> None:
     for reply in replies:
         if reply.title:
             stdout.write(f"== {reply.title} ==\n")
         stdout.write(reply.text + "\n")
+        if reply.image is not None:  # a terminal can't show it: save it and say where
+            images.mkdir(parents=True, exist_ok=True)
+            path = images / (reply.image_name or "image.png")
+            path.write_bytes(reply.image)
+            stdout.write(f"  chart: {path.resolve()}\n")
         for button in reply.buttons:
             if button.action.startswith("answer:"):
                 continue  # in a terminal, the next line is the answer

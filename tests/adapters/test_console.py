@@ -1,4 +1,6 @@
+import asyncio
 import io
+from pathlib import Path
 
 from bot.adapters.console import run_console
 from bot.app import App
@@ -17,6 +19,9 @@ async def test_console_session_shows_a_question_a_grade_and_stats(ingested_app: 
     assert "Skipped." in output
     assert "Score:" in output and "/10" in output
     assert "Answers graded: 1" in output
+    chart = next(line for line in output.splitlines() if line.startswith("  chart: "))
+    image = await asyncio.to_thread(Path(chart.removeprefix("  chart: ")).read_bytes)
+    assert image.startswith(b"\x89PNG")
     assert output.count("Reply with your answer.") == 1  # nothing is read after `quit`
     assert "  [1] Hint" in output  # buttons become numbered options
     assert not any(line.startswith("> ") for line in output.splitlines())  # no prompt on a pipe
