@@ -23,7 +23,7 @@ MAX_FOLLOW_UP_CHARS = 400
 class CoveredPoint(BaseModel):
     point: int = Field(ge=1, le=MAX_KEY_POINTS, description="the key point's number")
     evidence: str = Field(
-        min_length=1, max_length=400, description="an exact quote from the candidate's answer"
+        min_length=1, max_length=1000, description="an exact quote from the candidate's answer"
     )
 
 
