@@ -46,3 +46,11 @@ class Grade(BaseModel):
 
     def public_json(self) -> dict:
         return self.model_dump(mode="json")
+
+
+def summary_feedback(covered: list[str], missing: list[str]) -> str:
+    total = len(covered) + len(missing)
+    if not missing:
+        return f"You covered all {total} key points."
+    lead = f"You covered {len(covered)} of {total} key points."
+    return f"{lead} To strengthen the answer, address: " + "; ".join(missing)

@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.bank.embeddings import OnnxEmbedder, TokenVectors
 from bot.bank.text import split_sentences
-from bot.grading.models import Grade, GradeRequest
+from bot.grading.models import Grade, GradeRequest, summary_feedback
 
 # Calibrated by bench/calibrate.py on bench/data/calibration.jsonl (never on a test set).
 WEIGHTS = {"coverage": 10.72, "precision": 11.76}
@@ -108,7 +108,7 @@ class OfflineGrader:
             criteria={"correctness": score, "completeness": round(completeness, 1)},
             covered=covered,
             missing=missing,
-            feedback=_feedback(covered, missing),
+            feedback=summary_feedback(covered, missing),
             grader="offline",
             language=request.language,
         )
@@ -212,11 +212,3 @@ def _similarity(targets: np.ndarray, answer: np.ndarray) -> np.ndarray:
 def _mean(best: np.ndarray) -> float:
     """Mean of the best matches (0.0 for none), summed in float64 like the calibration was."""
     return float(best.sum(dtype=np.float64) / len(best)) if len(best) else 0.0
-
-
-def _feedback(covered: list[str], missing: list[str]) -> str:
-    total = len(covered) + len(missing)
-    if not missing:
-        return f"You covered all {total} key points."
-    lead = f"You covered {len(covered)} of {total} key points."
-    return f"{lead} To strengthen the answer, address: " + "; ".join(missing)

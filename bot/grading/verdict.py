@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from bot.grading.llm import Judgement
-from bot.grading.models import CRITERIA, Grade, GradeRequest
+from bot.grading.models import CRITERIA, Grade, GradeRequest, summary_feedback
 
 INSTRUCTION_RUN = 8  # words copied from the instructions that count as a leak
 REFERENCE_RUN = 10  # words copied from the reference (and not written by the user) that count
@@ -85,14 +85,6 @@ def weighted_score(criteria: Mapping[str, float], weights: Mapping[str, float]) 
         raise ValueError("grading weights must add up to more than 0")
     score = sum(weights.get(name, 0.0) * criteria[name] for name in CRITERIA) / total
     return round(min(max(score, 0.0), 10.0), 1)
-
-
-def summary_feedback(covered: list[str], missing: list[str]) -> str:
-    total = len(covered) + len(missing)
-    if not missing:
-        return f"You covered all {total} key points."
-    lead = f"You covered {len(covered)} of {total} key points."
-    return f"{lead} To strengthen the answer, address: " + "; ".join(missing)
 
 
 def _verified_ceiling(covered: list[str], missing: list[str]) -> int:
