@@ -132,5 +132,6 @@ def test_language_replay_prints_one_decision_per_message(cli_env, capsys, tmp_pa
     code, out, _ = run(capsys, "language", "replay", str(chat))
     decisions = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(decisions) == 3
-    assert decisions[1]["language"] == "es" and decisions[1]["switched"]
+    assert decisions[0]["language"] == "es" and decisions[0]["switched"]  # "¿" is unmistakable
+    assert decisions[1]["language"] == "es" and not decisions[1]["switched"]
     assert decisions[2]["language"] == "de"  # too short to detect: the locale decides
