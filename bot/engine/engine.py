@@ -12,8 +12,6 @@ import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
@@ -34,8 +32,7 @@ from bot.i18n.catalog import N_, Catalog, Translator
 from bot.i18n.detect import AUTO, LanguageDetector, LanguageState
 from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.review import ReviewPlanner
-from bot.scheduling.streaks import STREAK_THRESHOLD, streak
-from bot.storage.models import Attempt, Served, User
+from bot.storage.models import Attempt, Served, User, naive_utc
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -198,7 +195,7 @@ class ConversationEngine:
         return [Reply(turn.tr("No question is open here. Type `next` for one, or `help`."))]
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
-        from bot.engine.flows import daily_config, interview
+        from bot.engine.flows import daily_config, interview, progress
 
         handlers = {
             "help": self._help,
@@ -208,8 +205,6 @@ class ConversationEngine:
             "reveal": self._reveal,
             "skip": self._skip,
             "ask": self._ask,
-            "stats": self._stats,
-            "leaderboard": self._leaderboard,
             "language": self._set_language,
             "appeal": self._appeal,
             "review": self._review,
@@ -218,7 +213,12 @@ class ConversationEngine:
             "digest": self._preference,
             "bank": self._bank_command,
         }
-        flows = {"interview": interview.command, "daily": daily_config.command}
+        flows = {
+            "interview": interview.command,
+            "daily": daily_config.command,
+            "stats": progress.stats,
+            "leaderboard": progress.leaderboard,
+        }
         if command.name in flows:
             return await flows[command.name](self, turn, command)
         handler = handlers.get(command.name)
@@ -283,7 +283,7 @@ class ConversationEngine:
 
     async def _due(self, turn: Turn) -> list[Question]:
         now = self._clock.now()
-        ids = await self._repo.due_reviews(turn.incoming.tenant, turn.user.id, _naive(now))
+        ids = await self._repo.due_reviews(turn.incoming.tenant, turn.user.id, naive_utc(now))
         return [q for q in map(lambda i: self._maybe_question(turn.incoming.tenant, i), ids) if q]
 
     async def _review(self, turn: Turn, command: Command) -> list[Reply]:
@@ -395,7 +395,7 @@ class ConversationEngine:
                 answer="",
                 language=turn.language,
                 status="revealed",
-                created_at=_naive(self._clock.now()),
+                created_at=naive_utc(self._clock.now()),
                 score=0.0,
             )
             await self._schedule_review(served.tenant_id, turn.user.id, served.question_id, 0.0)
@@ -439,89 +439,6 @@ class ConversationEngine:
         if others:
             text += "\n" + turn.tr("Related questions: {others}", others=others)
         return [Reply(text, title=turn.tr("From the question bank"))]
-
-    async def _stats(self, turn: Turn, command: Command) -> list[Reply]:
-        tenant = turn.incoming.tenant
-        attempts = [
-            a
-            for a in await self._repo.attempts(tenant, turn.user.id)
-            if a.status == "graded" and a.score is not None
-        ]
-        if not attempts:
-            return [Reply(turn.tr("No graded answers yet. Type `next` to start."))]
-        scores = [a.score for a in attempts if a.score is not None]
-        by_topic: defaultdict[str, list[float]] = defaultdict(list)
-        for attempt in attempts:
-            question = self._maybe_question(tenant, attempt.question_id)
-            if question is not None and attempt.score is not None:
-                by_topic[question.topic].append(attempt.score)
-        averages = {
-            topic: round(sum(values) / len(values), 1)
-            for topic, values in sorted(by_topic.items(), key=lambda kv: -sum(kv[1]) / len(kv[1]))
-        }
-        seen = await self._repo.seen_question_ids(tenant, turn.user.id)
-        total = len(self._bank.questions(tenant))
-        now = self._clock.now()
-        days = {
-            datetime.fromisoformat(day).date()
-            for day in await self._repo.daily_answer_dates(tenant, turn.user.id, STREAK_THRESHOLD)
-        }
-        due = await self._repo.due_reviews(tenant, turn.user.id, _naive(now))
-        lines = [
-            turn.tr("Answers graded: {count}", count=len(scores)),
-            turn.tr("Average score: {average}/10", average=f"{sum(scores) / len(scores):.1f}"),
-            turn.tr("Best score: {best}/10", best=f"{max(scores):g}"),
-            turn.tr("Questions seen: {seen} of {total}", seen=len(seen), total=total),
-            turn.tr("Daily streak: {days} days", days=streak(days, now.date())),
-            turn.tr("Reviews due: {count}", count=len(due)),
-        ]
-        lines += [f"  {topic}: {average:.1f}" for topic, average in averages.items()]
-        from bot.stats.chart import progress_png
-
-        history = [(a.created_at, a.score) for a in attempts if a.score is not None]
-        image = await asyncio.to_thread(progress_png, history, averages)
-        return [
-            Reply(
-                "\n".join(lines),
-                title=turn.tr("Your stats"),
-                image=image,
-                image_name="progress.png",
-            )
-        ]
-
-    async def _leaderboard(self, turn: Turn, command: Command) -> list[Reply]:
-        """`leaderboard [daily|weekly|all] [here]`: points are the sum of scores."""
-        words = {word.lower() for word in command.args}
-        period = next((w for w in ("daily", "weekly") if w in words), "all")
-        since = None
-        if period != "all":
-            config = await self._repo.channel_config(turn.incoming.tenant, turn.incoming.channel)
-            zone = ZoneInfo((config.daily or {}).get("timezone", "UTC") if config else "UTC")
-            local = self._clock.now().astimezone(zone)
-            start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-            if period == "weekly":
-                start -= timedelta(days=start.weekday())
-            since = _naive(start)
-        channel = turn.incoming.channel if "here" in words else None
-        standings = await self._repo.leaderboard(turn.incoming.tenant, since=since, channel=channel)
-        if not standings:
-            return [Reply(turn.tr("No graded answers here yet."))]
-        lines = [
-            turn.tr(
-                "{rank}. {name}: {points} points ({answers} answers)",
-                rank=rank,
-                name=standing.name or standing.user,
-                points=f"{standing.points:g}",
-                answers=standing.answers,
-            )
-            for rank, standing in enumerate(standings, 1)
-        ]
-        titles = {
-            "daily": turn.tr("Leaderboard: today"),
-            "weekly": turn.tr("Leaderboard: this week"),
-            "all": turn.tr("Leaderboard: all time"),
-        }
-        return [Reply("\n".join(lines), title=titles[period])]
 
     async def _set_language(self, turn: Turn, command: Command) -> list[Reply]:
         codes = ", ".join(self._catalog.languages)
@@ -704,7 +621,7 @@ class ConversationEngine:
             question_id=served.question_id,
             answer=answer,
             language=turn.language,
-            created_at=_naive(self._clock.now()),
+            created_at=naive_utc(self._clock.now()),
         )
         local = self.localized(question, turn.language)
         translated = local is not question
@@ -745,7 +662,7 @@ class ConversationEngine:
         card, due = self._reviews.review(
             existing.card if existing else None, score, self._clock.now()
         )
-        await self._repo.save_review_card(tenant, user_id, question_id, card, _naive(due))
+        await self._repo.save_review_card(tenant, user_id, question_id, card, naive_utc(due))
 
     async def _request_for(self, attempt: Attempt) -> GradeRequest | None:
         question = self._maybe_question(attempt.tenant_id, attempt.question_id)
@@ -783,7 +700,7 @@ class ConversationEngine:
 
     async def due_count(self, tenant: str, user: str) -> int:
         row = await self._repo.user(tenant, user)
-        return len(await self._repo.due_reviews(tenant, row.id, _naive(self._clock.now())))
+        return len(await self._repo.due_reviews(tenant, row.id, naive_utc(self._clock.now())))
 
     async def daily_summary(self, post) -> list[Reply]:
         """The day-after post in a daily question's thread."""
@@ -850,6 +767,14 @@ class ConversationEngine:
         return next((q for q in self._bank.questions(tenant) if q.id == question_id), None)
 
     @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    def find_question(self, tenant: str, question_id: str) -> Question | None:
+        """The question, or None if it left the bank."""
+        return self._maybe_question(tenant, question_id)
+
+    @property
     def repository(self) -> Repository:
         return self._repo
 
@@ -876,11 +801,6 @@ def _apply_hints(score: float, hints: int) -> float:
 def platform_of(tenant: str) -> str:
     """Adapters name tenants `<platform>:<id>`; anything else is the console or the CLI."""
     return tenant.split(":", 1)[0] if ":" in tenant else "console"
-
-
-def _naive(when) -> "datetime":
-    """Stored times are naive UTC."""
-    return when.astimezone(UTC).replace(tzinfo=None)
 
 
 def _lower_first(text: str) -> str:

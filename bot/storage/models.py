@@ -11,6 +11,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def naive_utc(when: datetime) -> datetime:
+    """Stored times are naive UTC."""
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[Any]: JSON}
 
