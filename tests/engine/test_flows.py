@@ -3,10 +3,9 @@
 import re
 
 from bot.app import App
-from bot.config import Settings
 from bot.engine.events import Incoming
 from bot.engine.flows.daily import post_daily
-from tests.engine.conftest import build_engine
+from tests.engine.conftest import app_with_llm, build_engine
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
 
@@ -97,22 +96,15 @@ async def test_daily_question_is_claimed_once_and_graded_in_its_thread(started: 
     assert "already answered" in again.text
 
 
-async def test_provisional_grade_is_replaced_when_the_llm_recovers(
-    ingested_app: App, model_dir, embedder
-):
+async def test_provisional_grade_is_replaced_when_the_llm_recovers(ingested_app: App):
     async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
-        settings = Settings(
-            _env_file=None,
-            data_dir=ingested_app.settings.data_dir,
-            embedding_model_dir=model_dir,
-            openai_base_url=llm.base_url,
+        app = await app_with_llm(
+            ingested_app,
+            llm.base_url,
             llm_retry_max_wait=0,
             llm_breaker_cooldown=0,
             regrade_retry_seconds=0.05,
         )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
-        await app.start()
         engine = build_engine(app)
         notices = []
 
@@ -135,19 +127,9 @@ async def test_provisional_grade_is_replaced_when_the_llm_recovers(
     assert notices and "re-graded" in notices[0][1][0].text
 
 
-async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(
-    ingested_app: App, model_dir, embedder
-):
+async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(ingested_app: App):
     async with ScriptedLLM(responder=grader_responders.honest) as llm:
-        settings = Settings(
-            _env_file=None,
-            data_dir=ingested_app.settings.data_dir,
-            embedding_model_dir=model_dir,
-            openai_base_url=llm.base_url,
-        )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
-        await app.start()
+        app = await app_with_llm(ingested_app, llm.base_url)
         engine = build_engine(app)
         replies = await engine.handle(say("next"))
         question = question_of(app, replies)
@@ -200,9 +182,7 @@ async def test_daily_configuration_is_for_admins_and_validated(started: App):
     assert config.grade_delivery == "dm" and config.daily["weekdays"] == ["mon", "fri"]
 
 
-async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(
-    ingested_app: App, model_dir, embedder
-):
+async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(ingested_app: App):
     def responder(body):
         prompt = body["messages"][-1]["content"]
         if "Translate this interview question" in prompt:
@@ -222,26 +202,14 @@ async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(
         b"It maps tokens to ids. It handles unknown words with subwords.\n"
     )
     async with ScriptedLLM(responder=responder) as llm:
-        settings = Settings(
-            _env_file=None,
-            data_dir=ingested_app.settings.data_dir,
-            embedding_model_dir=model_dir,
-            openai_base_url=llm.base_url,
-        )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
-        await app.start()
+        app = await app_with_llm(ingested_app, llm.base_url)
         await app.bank.import_file(bank, source="team.md", tenant="discord:9")
         engine = build_engine(app)
-        engine._machine = __import__(
-            "bot.bank.machine_translation", fromlist=["MachineTranslator"]
-        ).MachineTranslator(app.chat, app.prompts, app.repository)
         where = {"tenant": "discord:9"}
         await engine.handle(say("language ko", **where))
         (question,) = await engine.handle(say("next general", **where))
         assert question.text.startswith("[ko] What is a tokenizer?")
         restarted = build_engine(app)
-        restarted._machine = engine._machine
         (grade,) = await restarted.handle(say("It splits text into tokens and maps them.", **where))
         await app.aclose()
     translations = [b for b in llm.requests if "Translate this" in b["messages"][-1]["content"]]

@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 
 from bot.app import App
-from bot.config import Settings
 from bot.engine.events import Incoming
 from bot.engine.ratelimit import MemoryRateLimiter
-from tests.engine.conftest import build_engine
+from tests.engine.conftest import app_with_llm, build_engine
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
 
@@ -32,20 +31,9 @@ async def test_graded_answers_are_rate_limited_and_the_question_stays_open(start
     assert "Hint" in hint.text  # still open
 
 
-async def test_over_budget_tenants_are_graded_offline_and_told(
-    ingested_app: App, model_dir, embedder
-):
+async def test_over_budget_tenants_are_graded_offline_and_told(ingested_app: App):
     async with ScriptedLLM(responder=grader_responders.honest) as llm:
-        settings = Settings(
-            _env_file=None,
-            data_dir=ingested_app.settings.data_dir,
-            embedding_model_dir=model_dir,
-            openai_base_url=llm.base_url,
-            llm_daily_token_budget=1,
-        )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
-        await app.start()
+        app = await app_with_llm(ingested_app, llm.base_url, llm_daily_token_budget=1)
         engine = build_engine(app)
         (question,) = await engine.handle(say("next"))
         await engine.handle(say(answer_for(app, question)))  # uses the budget
