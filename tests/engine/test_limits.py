@@ -72,3 +72,26 @@ async def test_retention_purges_old_answer_texts_but_keeps_scores(started: App):
     user = await started.repository.user("global", "ada")
     (attempt,) = await started.repository.attempts("global", user.id)
     assert purged == 1 and attempt.answer == "" and attempt.score is not None
+
+
+async def test_forget_me_also_removes_the_answer_text_from_the_redis_verdict_cache(
+    ingested_app: App, redis_server
+):
+    from tests.grading.test_cache import redis_text
+
+    async with ScriptedLLM(responder=grader_responders.honest) as llm:
+        app = await app_with_llm(ingested_app, llm.base_url, redis_url=redis_server.url)
+        try:
+            engine = build_engine(app)
+            (question,) = await engine.handle(say("next", tenant="slack:T1"))
+            answer = answer_for(app, question)
+            (grade,) = await engine.handle(say(answer, tenant="slack:T1"))
+            assert "Score" in grade.text
+            stored = await redis_text(redis_server.url)
+            quoted = [part for part in answer.split(". ") if part and part in stored]
+            assert quoted  # the cached verdict quotes the answer
+            await engine.handle(say("forget me", tenant="slack:T1"))
+            left = await redis_text(redis_server.url)
+        finally:
+            await app.aclose()
+    assert not [part for part in quoted if part in left]
