@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -135,6 +136,11 @@ async def wait_healthy(http: aiohttp.ClientSession, base: str, process) -> None:
     raise AssertionError("interview-bot run did not answer /healthz within 60 s")
 
 
+def run_command() -> list[str]:
+    script = shutil.which("interview-bot", path=str(Path(sys.executable).parent))
+    return [script, "run"] if script else [sys.executable, "-m", "bot", "run"]
+
+
 def stored_attempts(data_dir: Path) -> tuple[int, int]:
     """(answers stored, answers graded) in the bot's SQLite file."""
     with sqlite3.connect(data_dir / "interview-bot.db") as db:
@@ -151,8 +157,6 @@ async def run_bot(
     during: Callable[[Session], object],
 ) -> str:
     """`interview-bot run` with REDIS_URL; `during(session)` drives it. Returns its log."""
-    from tests.e2e.test_slack import run_command
-
     async with (
         FakeSlack(bot_token=BOT_TOKEN, app_token=None, wait_timeout=WAIT) as slack,
         ScriptedLLM(responder=grader_responders.honest) as llm,
