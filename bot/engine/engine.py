@@ -726,7 +726,9 @@ class ConversationEngine:
 
     async def _on_regraded(self, job: RegradeJob, grade: Grade) -> None:
         attempt = await self._repo.attempt(int(job.key))
-        if attempt is None:
+        if attempt is None:  # forgotten while it was being re-graded: drop what was cached
+            if job.request.owner is not None:
+                await self._grader.forget(job.request.owner)
             return
         score = await self._save(attempt, grade)
         await self._announce(
