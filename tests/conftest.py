@@ -123,3 +123,14 @@ def chroma_server(tmp_path: Path):
     yield port
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path):
+    """A running `redis-server` of this test's own (skipped if Redis is not installed)."""
+    from tests.redis_process import RedisProcess
+
+    server = RedisProcess(tmp_path / "redis")
+    server.start()
+    yield server
+    server.kill()

@@ -16,6 +16,7 @@ CONSOLE_TENANT = "console"
 
 
 async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
+    app.engine.hold_notifications()  # until the chat below listens: grades made while resuming
     await app.start()
     try:
         return await _chat(app, stdin, stdout, banner)
@@ -40,6 +41,7 @@ async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> 
         "interview-bot: type `help` for commands, `next` for a question, `quit` to leave.\n"
     )
     stdout.flush()
+    await engine.release_notifications()
     options: list[Button] = []
     while True:
         if interactive:

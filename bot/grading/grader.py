@@ -44,6 +44,9 @@ class Grader(Protocol):
     async def regrade(self, request: GradeRequest) -> Grade:
         """An LLM grade, or `LLMUnavailable`; for provisional grades, later."""
 
+    async def forget(self, owner: str) -> int:
+        """Drop cached copies of the answers of `owner` (`GradeRequest.owner`)."""
+
 
 class GradingService:
     def __init__(
@@ -78,6 +81,9 @@ class GradingService:
 
     async def regrade(self, request: GradeRequest) -> Grade:
         return await self._grade(request, None, fallback=False)
+
+    async def forget(self, owner: str) -> int:
+        return await self._cache.forget(owner) if self._cache is not None else 0
 
     async def _grade(
         self, request: GradeRequest, appeal: Appeal | None, *, fallback: bool
