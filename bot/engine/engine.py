@@ -233,7 +233,12 @@ class ConversationEngine:
         if name in {"hint", "reveal", "skip"} and argument.isdigit():
             served = await self._repo.served(int(argument))
             if served is None or served.user_id != turn.user.id:
-                return [Reply(turn.tr("That button belongs to someone else's question."))]
+                return [
+                    Reply(
+                        turn.tr("That button belongs to someone else's question."),
+                        visibility="ephemeral",
+                    )
+                ]
             method = {"hint": self._hint, "reveal": self._reveal, "skip": self._skip}[name]
             return await method(turn, Command(name), served)
         if name == "vote":
@@ -249,9 +254,14 @@ class ConversationEngine:
         if name == "answer" and argument.isdigit():
             served = await self._repo.served(int(argument))
             if served is None or served.user_id != turn.user.id or served.status != "open":
-                return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
+                return [
+                    Reply(
+                        turn.tr("That question is no longer open. Type `next` for one."),
+                        visibility="ephemeral",
+                    )
+                ]
             return await self._answer(turn, served, turn.incoming.text)
-        return [Reply(turn.tr("That button is no longer valid."))]
+        return [Reply(turn.tr("That button is no longer valid."), visibility="ephemeral")]
 
     # ---- commands
 
@@ -513,7 +523,9 @@ class ConversationEngine:
 
     async def _bank_command(self, turn: Turn, command: Command) -> list[Reply]:
         if not turn.incoming.is_admin:
-            return [Reply(turn.tr("Only admins can change the question bank."))]
+            return [
+                Reply(turn.tr("Only admins can change the question bank."), visibility="ephemeral")
+            ]
         tenant = turn.incoming.tenant
         if command.args[0].lower() == "remove":
             question_id = command.rest.strip()
