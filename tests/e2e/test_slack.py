@@ -39,6 +39,8 @@ from bot.bank.models import Question
 from bot.config import Settings
 from bot.engine.events import Button, Reply
 from bot.engine.flows.daily import post_daily
+from bot.errors import ConfigError
+from bot.observability.logs import user_ref
 from bot.runtime import healthz
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
@@ -594,12 +596,90 @@ async def test_mentions_in_user_text_never_fire(rig: Rig) -> None:
     assert "&lt;!everyone&gt; is not an IANA time zone" in shown
 
 
+async def test_refusals_and_private_confirmations_are_ephemeral(rig: Rig) -> None:
+    """Regression: "That button belongs to someone else's question." was posted in the channel."""
+    other = "U0OTHER"
+    question_post, _ = await rig.ask()
+    public = rig.watch("chat.postMessage")
+    private = rig.watch("chat.postEphemeral", lambda c: c.args["user"] == other)
+    for prefix in ("hint:", "reveal:", "skip:"):
+        await rig.interact(click(question_post, action(question_post, prefix), user=other))
+        refusal = await private.next()
+        assert "That button belongs to someone else's question." in texts(refusal)
+        assert refusal.args["channel"] == CHANNEL
+    await rig.interact(click(question_post, "hint:999999", user=other))
+    assert "someone else's question" in texts(await private.next())
+    await rig.interact(click(question_post, "no-such-button", user=other))
+    assert "That button is no longer valid." in texts(await private.next())
+
+    opened = rig.watch("views.open")
+    await rig.interact(click(question_post, action(question_post, "answer:"), user=other))
+    modal = (await opened.next()).args["view"]
+    answer = text_input_state({"answer": "I will answer this one instead."})
+    submitted = view_submission(
+        "answer", answer, private_metadata=modal["private_metadata"], user_id=other
+    )
+    await rig.interact(submitted)
+    assert "That question is no longer open." in texts(await private.next())
+
+    ts = question_post.response["ts"]
+    for text in ("bank remove q1", "forget me"):
+        await rig.event(app_mention_event(f"<@{BOT_USER_ID}> {text}", user=other, thread_ts=ts))
+    assert "Only admins can change the question bank." in texts(await private.next())
+    assert "are deleted" in texts(await private.next())
+    await rig.settle()
+    assert len(public.calls()) == public.seen, [texts(c) for c in public.calls()[public.seen :]]
+
+
+def quoting_grader(body: dict[str, Any]) -> dict[str, Any]:
+    """An honest grader whose feedback quotes the start of the answer, as models often do."""
+    verdict = grader_responders.honest(body)
+    answer, _ = grader_responders.material(body)
+    verdict["feedback"] = f'You opened with "{answer[: len(MARKED_UP)].strip()}", then got to it.'
+    return verdict
+
+
+MARKED_UP = "*very bold* ~strike~ _x_ `rm -rf` ```block``` <!channel> <@U0VICTIM> "
+STYLED = ("*very", "bold*", "~strike~", "_x_", "`rm", "-rf`", "```block```")
+
+
+async def test_marked_up_answers_quoted_back_are_shown_as_typed_not_styled(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    """Regression: mrkdwn in an answer (`*bold*`, `~strike~`) was rendered when feedback quoted
+    it; a display name's marks styled the leaderboard."""
+    slack.add_user(USER, name="*boss*_of_~all~")
+    async with ScriptedLLM(responder=quoting_grader) as llm:
+        settings = slack_settings(tmp_path / "data", model_dir, slack, openai_base_url=llm.base_url)
+        async with running(settings, slack, embedder) as rig:
+            question_post, question = await rig.ask()
+            ts = question_post.response["ts"]
+            grades = rig.watch("chat.postMessage", in_thread(ts))
+            await rig.event(thread_reply(MARKED_UP + good_answer(question), ts))
+            grade = await grades.next()
+            board = rig.watch("chat.postMessage", to(CHANNEL))
+            await rig.slash("leaderboard")
+            leaderboard = texts(await board.next())
+    shown = texts(grade)
+    assert "You opened with" in shown, shown
+    assert not [mark for mark in STYLED if mark in shown], shown
+    assert "\u2217very bold\u2217 \u223cstrike\u223c \u02cdx\u02cd \u02cbrm -rf\u02cb" in shown
+    assert not any(mention in shown for mention in MENTIONS)
+    assert "*Your grade*" in shown  # the bot's own styling stays
+    assert (
+        "\u2217boss\u2217\u02cdof\u02cd\u223call\u223c" in leaderboard
+        and "*boss*" not in leaderboard
+    )
+
+
 async def test_a_retried_event_is_graded_once(rig: Rig) -> None:
     question_post, question = await rig.ask()
     ts = question_post.response["ts"]
     body = event_callback(thread_reply(good_answer(question), ts), event_id="Ev0RETRIED")
     first = await rig.post(signed_event(SECRET, body))
-    again = await rig.post(signed_event(SECRET, body, retry_num=1, retry_reason="http_timeout"))
+    later = int(time.time()) + 1  # Slack signs a redelivery anew: only the event id repeats
+    retry = signed_event(SECRET, body, retry_num=1, retry_reason="http_timeout", timestamp=later)
+    again = await rig.post(retry)
     assert first.status == again.status == 200
     await rig.settle()
     (grade,) = [c for c in rig.slack.calls("chat.postMessage") if in_thread(ts)(c)]
@@ -623,7 +703,8 @@ async def test_a_retry_reaching_another_instance_is_not_graded_again(
         event_id = f"Ev{time.time_ns()}"  # unique per run: Redis outlives the test
         body = event_callback(thread_reply(good_answer(question), ts), event_id=event_id)
         assert (await one.post(signed_event(SECRET, body))).status == 200
-        assert (await two.post(signed_event(SECRET, body, retry_num=1))).status == 200
+        retry = signed_event(SECRET, body, retry_num=1, timestamp=int(time.time()) + 1)
+        assert (await two.post(retry)).status == 200
         await one.settle()
         await two.settle()
     (grade,) = [c for c in slack.calls("chat.postMessage") if in_thread(ts)(c)]
@@ -741,6 +822,59 @@ async def test_daily_configuration_is_for_admins(
 
         await rig.slash("daily off", user="U0LEAD")  # an admin by SLACK_ADMIN_USER_IDS
         assert "Daily question: off" in texts(await ephemerals.next())
+
+
+async def test_admins_listed_for_one_workspace_are_admins_there_only(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    settings = slack_settings(
+        tmp_path / "data", model_dir, slack, slack_admin_user_ids=[f"{TEAM_ID}:U0LEAD"]
+    )
+    async with running(settings, slack, embedder) as rig:
+        ephemerals = rig.watch("chat.postEphemeral")
+        for team, expected in ((TEAM_ID, "Daily question:"), ("T0OTHER", "Only admins")):
+            fields = slash_command(
+                COMMAND, "daily set time=08:30", user_id="U0LEAD", team_id=team, channel_id=CHANNEL
+            )
+            assert (await rig.post(signed_slash_command(SECRET, fields))).status == 200
+            assert expected in texts(await ephemerals.next()), team
+
+
+async def test_with_oauth_installs_a_bare_admin_id_is_a_configuration_error(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack
+) -> None:
+    """Regression: `SLACK_ADMIN_USER_IDS=["U0LEAD"]` made U0LEAD an admin in every workspace
+    that installed the app."""
+    oauth = {
+        "slack_bot_token": None,
+        "slack_client_id": "1111.2222",
+        "slack_client_secret": "client-secret",
+    }
+    bare, paired = (
+        App(
+            slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=[ids], **oauth)
+        )
+        for ids in ("U0LEAD", "T0A:U0LEAD")
+    )
+    try:
+        with pytest.raises(ConfigError, match="TEAM:USER"):
+            SlackAdapter(bare)
+        assert SlackAdapter(paired).bolt is not None
+    finally:
+        await bare.aclose()
+        await paired.aclose()
+
+
+async def test_a_failed_users_info_is_logged_without_the_raw_user_id(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    rig.slack.fail("users.info", "user_not_found", times=5)
+    with caplog.at_level(logging.DEBUG, logger="bot"):
+        await rig.ask()
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("bot.")]
+    assert not [line for line in logged if USER in line]
+    assert any("users.info failed" in line for line in logged), logged
+    assert any(user_ref(USER) in line for line in logged)
 
 
 async def test_mentions_are_answered_and_the_locale_is_looked_up_once(rig: Rig) -> None:
@@ -1118,7 +1252,7 @@ async def test_interview_bot_run_answers_a_signed_probe(
                 assert (await post_signed(http, url, signed_event(SECRET, body))).status == 200
                 grade = await Watch(slack, "chat.postMessage", in_thread(ts)).next(timeout=30)
                 assert re.search(r"\b\d+(\.\d)?/10\b", grade.args["text"])
-                retry = signed_event(SECRET, body, retry_num=1)
+                retry = signed_event(SECRET, body, retry_num=1, timestamp=int(time.time()) + 1)
                 assert (await post_signed(http, url, retry)).status == 200
         finally:
             if process.returncode is None:
