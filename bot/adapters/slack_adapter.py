@@ -30,7 +30,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import views
+from bot.adapters.slack import payloads, views
 from bot.adapters.slack.admins import parse_admins
 from bot.adapters.slack.blocks import quoting
 from bot.adapters.slack.dedup import DatabaseClaims, EventClaims, RedisClaims
@@ -240,11 +240,16 @@ class SlackAdapter:
         self, ack: Any, command: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        if not payloads.command_ok(command):
+            log.info("ignored a malformed slash command")
+            return
         self._tasks.spawn(self._command(context.client, _team(context), command), "command")
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
+        if not payloads.message_ok(event):
+            return  # edits, deletions and other messages without an author to answer
         if (
             event.get("subtype") in MESSAGE_SUBTYPES
             and event.get("user")
@@ -258,25 +263,35 @@ class SlackAdapter:
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        if event.get("user") and not event.get("bot_id"):
+        if not payloads.message_ok(event):
+            log.info("ignored a malformed app_mention event")
+            return
+        if not event.get("bot_id"):
             work = self._mention(
                 context.client, _team(context), body.get("event_id"), event, context.bot_user_id
             )
             self._tasks.spawn(work, "mention")
 
     async def _on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        if event.get("tab") == "home" and event.get("user"):
+        if payloads.home_opened_ok(event) and event.get("tab") == "home":
             self._tasks.spawn(self._publish_home(context.client, _team(context), event), "home")
 
     async def _on_action(
         self, ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        if not payloads.action_ok(body, action):
+            log.info("ignored a malformed button click")
+            return
         self._tasks.spawn(self._action(context.client, _team(context), body, action), "action")
 
     async def _on_answer_submitted(
         self, ack: Any, view: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
+        if not payloads.submission_ok(body, view):
+            await ack()
+            log.info("ignored a malformed form submission")
+            return
         place = views.AnswerPlace.load(view.get("private_metadata") or "")
         text = views.answer_text(view)  # view state is raw text, unlike message text
         issue = problem(text)
@@ -296,7 +311,7 @@ class SlackAdapter:
         self, ack: Any, view: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        channel = views.daily_channel(view)
+        channel = views.daily_channel(view) if payloads.submission_ok(body, view) else None
         if channel is not None:
             commands = views.daily_commands(view)
             work = self._daily_form(
@@ -311,7 +326,7 @@ class SlackAdapter:
         text = unescape(command.get("text") or "").strip() or "help"
         is_dm = channel.startswith("D")
         who = await self._who(client, team, user)
-        if text.lower() == "daily" and who.is_admin and not is_dm:
+        if text.lower() == "daily" and who.is_admin and not is_dm and command.get("trigger_id"):
             await self._open_daily_form(client, team, channel, command["trigger_id"], who)
             return
         place = Place(
@@ -407,7 +422,8 @@ class SlackAdapter:
         if name == "answer" and served.isdigit():
             place = views.AnswerPlace(int(served), channel, thread, reply_thread, is_dm)
             modal = views.answer_modal(self._tr(who), place)
-            await client.views_open(trigger_id=body["trigger_id"], view=modal)
+            if body.get("trigger_id"):
+                await client.views_open(trigger_id=body["trigger_id"], view=modal)
             return
         place = Place(
             channel=channel,

@@ -27,6 +27,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
 from slack_bolt.response import BoltResponse
 
+from bot.adapters.slack.payloads import well_formed
+
 log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
@@ -68,8 +70,9 @@ async def signed_request(request: web.Request, signatures: Signatures) -> AsyncB
     try:
         text = raw.decode("utf-8")
         content_type = request.headers.get("Content-Type", "").split(";")[0] or None
-        if not isinstance(parse_body(text, content_type), dict):
-            raise ValueError("not an object")
+        body = parse_body(text, content_type)
+        if not isinstance(body, dict) or not well_formed(body):
+            raise ValueError("not shaped as Slack shapes it")
         return _bolt_request(text, request)
     # Invalid UTF-8 or JSON; or fields not shaped as Slack shapes them, which Bolt's reading of
     # the team, user and channel ids trips on.
