@@ -13,11 +13,11 @@ from typing import Any
 _STRINGS = frozenset(
     {
         "type", "subtype", "token", "challenge", "api_app_id", "event_id", "trigger_id",
-        "response_url", "callback_id", "private_metadata", "external_id", "hash", "text",
+        "response_url", "callback_id", "private_metadata", "external_id", "hash",
         "ts", "thread_ts", "message_ts", "event_ts", "action_id", "block_id", "value",
         "team_id", "enterprise_id", "user_id", "channel_id", "user_team", "context_team_id",
         "context_enterprise_id", "app_installed_team_id", "bot_id", "channel_type", "tab",
-        "function_execution_id", "bot_access_token", "id", "name",
+        "function_execution_id", "bot_access_token", "id",
     }
 )  # fmt: skip
 _ID_OR_OBJECT = frozenset({"user", "team", "channel", "enterprise"})
