@@ -627,6 +627,12 @@ async def test_refusals_and_private_confirmations_are_ephemeral(rig: Rig) -> Non
         await rig.event(app_mention_event(f"<@{BOT_USER_ID}> {text}", user=other, thread_ts=ts))
     assert "Only admins can change the question bank." in texts(await private.next())
     assert "are deleted" in texts(await private.next())
+
+    mine = rig.watch("chat.postEphemeral", lambda c: c.args["user"] == USER)
+    await rig.interact(click(question_post, action(question_post, "skip:")))
+    assert "Skipped." in texts(await mine.next())
+    await rig.interact(click(question_post, action(question_post, "hint:")))
+    assert "No question is open." in texts(await mine.next())
     await rig.settle()
     assert len(public.calls()) == public.seen, [texts(c) for c in public.calls()[public.seen :]]
 
