@@ -280,9 +280,9 @@ class ConversationEngine:
         if name == "answer":
             served = await self._access.served(tenant, user_id, argument)
             if served is None or served.status != "open":
-                return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
+                return [_private(turn.tr("That question is no longer open. Type `next` for one."))]
             return await self._answer(turn, served, turn.incoming.text)
-        return [Reply(turn.tr("That button is no longer valid."))]
+        return [Reply(turn.tr("That button is no longer valid."), visibility="ephemeral")]
 
     # ---- commands
 
@@ -396,9 +396,16 @@ class ConversationEngine:
     ) -> list[Reply]:
         served = await self._current(turn, served)
         if served is None or served.status != "open":
-            return [Reply(turn.tr("No question is open. Type `next` for one."))]
+            return [
+                Reply(turn.tr("No question is open. Type `next` for one."), visibility="ephemeral")
+            ]
         if served.hints >= MAX_HINTS:
-            return [Reply(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
+            return [
+                Reply(
+                    turn.tr("No more hints for this one. Answer it, or `reveal`."),
+                    visibility="ephemeral",
+                )
+            ]
         question = self.question(turn.incoming.tenant, served.question_id)
         hints = await self._repo.add_hint(served.id)
         if hints == 1:
@@ -419,7 +426,11 @@ class ConversationEngine:
         if served is None:
             attempt = await self._repo.last_attempt(turn.incoming.tenant, turn.user.id)
             if attempt is None:
-                return [Reply(turn.tr("No question is open. Type `next` for one."))]
+                return [
+                    Reply(
+                        turn.tr("No question is open. Type `next` for one."), visibility="ephemeral"
+                    )
+                ]
             served = await self._repo.served(attempt.served_id)
             assert served is not None
         question = self.question(turn.incoming.tenant, served.question_id)
@@ -449,8 +460,12 @@ class ConversationEngine:
     ) -> list[Reply]:
         served = await self._current(turn, served)
         if served is None or not await self._repo.close_served(served.id, "skipped"):
-            return [Reply(turn.tr("No question is open. Type `next` for one."))]
-        return [Reply(turn.tr("Skipped. Type `next` for another question."))]
+            return [
+                Reply(turn.tr("No question is open. Type `next` for one."), visibility="ephemeral")
+            ]
+        return [
+            Reply(turn.tr("Skipped. Type `next` for another question."), visibility="ephemeral")
+        ]
 
     async def _ask(self, turn: Turn, command: Command) -> list[Reply]:
         hits = await self._bank.store.search(command.rest, k=3, tenant=turn.incoming.tenant)
@@ -550,7 +565,9 @@ class ConversationEngine:
 
     async def _bank_command(self, turn: Turn, command: Command) -> list[Reply]:
         if not turn.incoming.is_admin:
-            return [Reply(turn.tr("Only admins can change the question bank."))]
+            return [
+                Reply(turn.tr("Only admins can change the question bank."), visibility="ephemeral")
+            ]
         tenant = turn.incoming.tenant
         if command.args[0].lower() == "remove":
             question_id = command.rest.strip()
