@@ -20,6 +20,8 @@ MAX_KEY_POINTS = 20
 MAX_QUOTE_CHARS = 1000
 MAX_FEEDBACK_CHARS = 1500
 MAX_FOLLOW_UP_CHARS = 400
+# The reply's cap: a full verdict (feedback at its longest, a quote per point) fits well within.
+MAX_REPLY_TOKENS = 1000
 
 
 def _untitled(schema: dict[str, Any]) -> None:
@@ -115,7 +117,7 @@ class LLMGrader:
     async def judge(self, request: GradeRequest, appeal: Appeal | None = None) -> Judgement:
         boundary = _fresh_boundary(request.answer, appeal.text if appeal else "")
         completion: Completion[LLMVerdict] = await self._chat.structured(
-            LLMVerdict, self.messages(request, boundary, appeal)
+            LLMVerdict, self.messages(request, boundary, appeal), max_tokens=MAX_REPLY_TOKENS
         )
         return Judgement(
             completion.value,

@@ -17,14 +17,14 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 
 from bot.bank.text import split_sentences
-from bot.grading.llm import MAX_KEY_POINTS, MAX_QUOTE_CHARS, Judgement
+from bot.grading.llm import MAX_KEY_POINTS, MAX_QUOTE_CHARS, CoveredPoint, Judgement
 from bot.grading.models import CRITERIA, Grade, GradeRequest
 from bot.grading.replies import LanguageOf, checked_feedback, checked_follow_up, normalise
 
-# Fitted on SAF train by bench/support_threshold.py (lowest mean absolute error between the
-# share of supported points and the human score, English).
+# Fitted on SAF train by bench/support_threshold.py: the lowest threshold leaving at most 2% of
+# English Incorrect answers a verified share above their human score.
 SUPPORT_AT = 0.625
-# Chosen by bench/support_threshold.py too: how far above 10 x the verified share a score may go.
+# Chosen with bench/support_threshold.py's bank check: how far above its evidence a score may go.
 EVIDENCE_MARGIN = 1.0
 MIN_QUOTE_WORDS = 2
 EVIDENCE_REJECTED = "evidence_rejected"
@@ -88,7 +88,9 @@ def to_grade(
     )
 
 
-def _verified(request: GradeRequest, claims, support: Support) -> tuple[dict[str, str], bool]:
+def _verified(
+    request: GradeRequest, claims: list[CoveredPoint], support: Support
+) -> tuple[dict[str, str], bool]:
     """Key point -> quote, for the claims whose quote is in the answer and whose sentence the
     offline evidence says supports that point; and whether any claim was rejected."""
     sentences = [(normalise(s), s) for s in split_sentences(" ".join(request.answer.split()))]

@@ -116,10 +116,19 @@ class ChatModel:
             self.__dict__.pop("_model", None)
 
     async def structured(
-        self, schema: type[Model], messages: list[tuple[str, str]]
+        self,
+        schema: type[Model],
+        messages: list[tuple[str, str]],
+        *,
+        max_tokens: int | None = None,
     ) -> Completion[Model]:
-        """The model's reply parsed into `schema` (pydantic validation included)."""
-        runnable = self._model.with_structured_output(
+        """The model's reply parsed into `schema` (pydantic validation included). `max_tokens`
+        caps the reply: the schema bounds no string, so a small model could otherwise ramble
+        inside one until the context is full."""
+        model = self._model
+        if max_tokens is not None:
+            model = model.model_copy(update={"max_tokens": max_tokens})
+        runnable = model.with_structured_output(
             schema, method=self.options.structured_method, include_raw=True
         )
 

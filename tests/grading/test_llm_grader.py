@@ -11,7 +11,7 @@ from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.config import Settings
 from bot.grading.grader import LLM_UNAVAILABLE
-from bot.grading.llm import Appeal
+from bot.grading.llm import MAX_REPLY_TOKENS, Appeal
 from bot.grading.models import INJECTION_FLAG, GradeRequest
 from bot.grading.notes import notes_for
 from bot.grading.regrade import RegradeJob
@@ -341,6 +341,8 @@ async def test_the_schema_sent_holds_no_size_limits_for_grammar_converters(
     grade = await app.grading.grade(request_for(dropout, GOOD))
     assert grade.grader == "llm"
     assert _limits(_schemas_sent(llm.requests[-1])) == set()
+    # With no string bounded, the reply is: a small model can't ramble until the context is full.
+    assert llm.requests[-1]["max_completion_tokens"] == MAX_REPLY_TOKENS
 
 
 async def test_limits_left_out_of_the_schema_are_enforced_after_parsing(
