@@ -9,7 +9,8 @@ answer to each of the first K bank questions (3 by default) in `json_schema` and
 seconds per call (wall clock: noisy on 2 shared cores). The budget is 1,200 prompt tokens per
 grade of a bank question. Prompt tokens include what the server adds: the tool list, and the
 schema the shim repeats in the system message. Then it estimates the prompt of every bank
-question: its messages' tokens plus the largest overhead the measured calls showed.
+question: its messages' tokens plus the largest overhead the measured calls showed (the random
+boundary token tokenizes differently in each call, so a real prompt may differ by a few tokens).
 """
 
 import asyncio
