@@ -3,8 +3,9 @@
 - The guard runs first. Suspicious spans are cut before any grader sees the answer, and when the
   guard (or the model itself) flags an injection, the score can't exceed what the offline
   evidence supports, whatever the model said.
-- An LLM verdict's score is bounded by the key points it claims that the offline evidence
-  confirms (`verdict.py`); the guard's cap above is a further layer.
+- An LLM verdict's score is bounded by evidence code computed: the key points it claims that the
+  offline grader confirms, or the offline grade of the answer (`verdict.py`). The guard's cap
+  above is a further layer.
 - With an LLM configured, a failed call (after retries, or with the circuit open) falls back to
   an offline grade marked provisional; `regrade` is what the background queue calls later.
 - The notes that explain flags to the user are added where the grade is shown (`notes.py`).
