@@ -118,18 +118,27 @@ def bank_check(grader: OfflineGrader) -> None:
         )
     good = [m for m in measured if m[0] in ("excellent", "good")]
     bad = [m for m in measured if m[0] in ("wrong", "off_topic", "injection")]
-    print("  threshold  margin  good cut below human  bad with room > human + 1")
+    print(
+        "  threshold  margin  good cut below human  bad with room > human + 1"
+        "  | verified share alone: good cut, bad room"
+    )
     for threshold in (0.5, 0.55, SUPPORT_AT, 0.65, 0.7):
         for margin in MARGINS:
 
             def ceiling(best: np.ndarray, offline: float, t=threshold, m=margin) -> float:
                 return min(10.0, max(10 * float(np.mean(best >= t)), offline) + m)
 
+            def alone(best: np.ndarray, t=threshold, m=margin) -> float:
+                return min(10.0, 10 * float(np.mean(best >= t)) + m)
+
             cut = np.mean([ceiling(b, o) < h for _, h, b, o in good])
             room = np.mean([ceiling(b, o) > h + 1 for _, h, b, o in bad])
+            cut_alone = np.mean([alone(b) < h for _, h, b, _ in good])
+            room_alone = np.mean([alone(b) > h + 1 for _, h, b, _ in bad])
             mark = "  <- in use" if (threshold, margin) == (SUPPORT_AT, EVIDENCE_MARGIN) else ""
             print(
-                f"  {threshold:9.3f}  {margin:6.1f}  {100 * cut:19.1f}%  {100 * room:24.1f}%{mark}"
+                f"  {threshold:9.3f}  {margin:6.1f}  {100 * cut:19.1f}%  {100 * room:24.1f}%"
+                f"  | {100 * cut_alone:5.1f}%  {100 * room_alone:5.1f}%{mark}"
             )
 
 
