@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 MAX_TOPICS = 8
 # A bar for an average of 0.0 is drawn this wide (in score units) so it differs from no bar.
-ZERO_STUB = 0.12
+ZERO_STUB = 0.2
+MIN_ROWS = 4  # a single topic gets a bar of normal thickness, not the whole panel
 BAR_COLOUR = "#4c72b0"
 ZERO_COLOUR = "#c44e52"
 
@@ -69,7 +70,8 @@ def _draw_topics(axes, topics: dict[str, float]) -> None:
         names,
         [max(value, ZERO_STUB) for value in values],
         color=[ZERO_COLOUR if value <= 0 else BAR_COLOUR for value in values],
+        height=0.7,
     )
     axes.bar_label(bars, labels=[f"{value:.1f}" for value in values], padding=3, fontsize=8)
-    axes.invert_yaxis()  # the first topic on top, as in the text reply
+    axes.set_ylim(max(len(names), MIN_ROWS) - 0.5, -0.5)  # the first topic on top, as in the text
     axes.tick_params(axis="y", labelsize=7)
