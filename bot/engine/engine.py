@@ -516,7 +516,8 @@ class ConversationEngine:
         if code == AUTO:
             return [Reply(turn.tr("I'll follow the language you write in."))]
         tr = self._catalog.translator(code)
-        return [Reply(tr("I'll reply in {language} from now on.", language=code))]
+        name = tr.language_name(code)
+        return [Reply(tr("I'll reply in {language} from now on.", language=name))]
 
     async def _appeal(self, turn: Turn, command: Command) -> list[Reply]:
         if not command.rest:
