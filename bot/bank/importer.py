@@ -24,17 +24,21 @@ from bot.errors import BankError
 DEFAULT_TOPIC = "general"
 DEFAULT_DIFFICULTY = 2
 
+# Admin files can be large and hostile, so no pattern here backtracks more than linearly: runs
+# of spaces are taken possessively (`\s*+`: what follows them is never a space), and a marker
+# starts only where its run of spaces starts.
 _QUESTION_START = re.compile(
-    r"""^\s*(?P<heading>\#{1,6}\s*)?(?P<bold>\*\*)?\s*
-        (?:Q(?:uestion)?\s*)?(?P<number>\d{1,4})\s*(?P<sep>\)\.?|\.|:)\s*(?P<rest>\S.*)$""",
+    r"""^\s*+(?P<heading>\#{1,6}\s*+)?(?P<bold>\*\*)?\s*+
+        (?:Q(?:uestion)?\s*+)?(?P<number>\d{1,4})\s*+(?P<sep>\)\.?|\.|:)\s*+(?P<rest>\S.*)$""",
     re.X | re.I,
 )
-_ANSWER_MARKER = re.compile(r"(?:\*\*|\#{1,6}\s*)?\s*Answer\s*:\s*(?:\*\*)?", re.I)
-_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)\s*$")
+_ANSWER_MARKER = re.compile(r"(?:\*\*|\#{1,6})?(?<!\s)\s*Answer\s*:\s*(?:\*\*)?", re.I)
+_HEADING = re.compile(r"^\s*+(#{1,6})\s++(.*\S)\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*•])\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _STRAY = re.compile(r"^\s*(?:[-*•]|-{3,}|\*{3,}|_{3,})\s*$")
-_TRAILING_LABEL = re.compile(r"^(.*\w.*?)\s+(\*\*[^*]{1,40}:\*\*)\s*$")
+_TRAILING_LABEL = re.compile(r"\s(\*\*[^*]{1,40}:\*\*)\s*\Z")
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -283,9 +287,11 @@ def _clean_line(line: str) -> list[str]:
         text = text.strip()
     text = re.sub(r"(?<=\S) {2,}", " ", text)
     text = re.sub(r"(?<=\S) +([,;](?:\s|$))", r"\1", text)
-    label = _TRAILING_LABEL.match(text)
+    label = _TRAILING_LABEL.search(text)
     if label:
-        return [label[1], "", label[2], ""]
+        before = text[: label.start()].rstrip()
+        if _WORD_CHAR.search(before):
+            return [before, "", label[1], ""]
     return [text]
 
 

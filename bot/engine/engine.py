@@ -22,7 +22,7 @@ from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
 from bot.engine.localize import in_language
 from bot.engine.ratelimit import RateLimiter
-from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
+from bot.engine.validation import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, TOO_LONG, clean, problem
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.llm import Appeal
@@ -136,6 +136,12 @@ class ConversationEngine:
             self._on_message(platform_of(incoming.tenant))
         async with self._locks[(incoming.tenant, incoming.user)]:
             user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
+            if len(incoming.text) > MAX_MESSAGE_CHARS:
+                # Refused before anything reads the text: no detection, parsing or grading.
+                language = await self._language(user, incoming, detect=False)
+                tr = self._catalog.translator(language)
+                limit = f"{MAX_MESSAGE_CHARS:,}"
+                return [Reply(tr(TOO_LONG, length=len(incoming.text), limit=limit))]
             language = await self._language(user, incoming)
             turn = Turn(incoming, user, language, self._catalog.translator(language))
             try:
@@ -716,7 +722,7 @@ class ConversationEngine:
 
     # ---- helpers
 
-    async def _language(self, user: User, incoming: Incoming) -> str:
+    async def _language(self, user: User, incoming: Incoming, *, detect: bool = True) -> str:
         """Explicit choice > detected switch > platform locale > channel default > English.
 
         Detection needs enough text and two agreeing messages in a row to switch
@@ -724,7 +730,7 @@ class ConversationEngine:
         config = await self._repo.channel_config(incoming.tenant, incoming.channel)
         default = (config.language if config else None) or self._default_language
         state = LanguageState.from_dict(user.language_state)
-        if self._detector is None or incoming.action or state.explicit:
+        if not detect or self._detector is None or incoming.action or state.explicit:
             # An explicit choice wins anyway: no need to run detection on every message.
             return state.explicit or state.detected or _locale(incoming.locale) or default
         decision = self._detector.decide(

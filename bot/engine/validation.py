@@ -5,6 +5,13 @@ import unicodedata
 from bot.i18n.catalog import N_
 
 MAX_ANSWER_CHARS = 4000
+# No message longer than this is looked at at all (detection, parsing, the guard): the engine
+# refuses it first. An answer is the longest thing a user types, so the two limits are one.
+MAX_MESSAGE_CHARS = MAX_ANSWER_CHARS
+TOO_LONG = N_(
+    "Your answer is {length} characters long; the limit is {limit}. "
+    "Please shorten it and send it again."
+)
 KEEP = {"\n", "\t"}
 
 
@@ -23,10 +30,7 @@ def problem(text: str) -> str | None:
     if not text.strip():
         return N_("Your answer is empty. Type your answer, or `skip` to drop the question.")
     if len(text) > MAX_ANSWER_CHARS:
-        return N_(
-            "Your answer is {length} characters long; the limit is {limit}. "
-            "Please shorten it and send it again."
-        )
+        return TOO_LONG
     if not clean(text):
         return N_("Your answer has no readable text. Type your answer, or `skip`.")
     if not any(ch.isalnum() for ch in clean(text)):
