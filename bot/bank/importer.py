@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from bot.bank.keypoints import derive_key_points
+from bot.bank.limits import MAX_BANK_BYTES, MAX_QUESTIONS, too_large
 from bot.bank.loader import parse_yaml_entries
 from bot.bank.models import Question
 from bot.bank.text import replace_math, slugify
@@ -71,12 +72,15 @@ class _RawQuestion:
 
 
 def import_bank(data: bytes, *, source: str) -> ImportResult:
-    """Parse a bank file (Markdown, or YAML in the bank schema) into questions and issues."""
+    """Parse a bank file (Markdown, or YAML in the bank schema) into questions and issues.
+    A file over the size limit is refused unparsed, with one issue saying why."""
+    if len(data) > MAX_BANK_BYTES:
+        return ImportResult(issues=[ImportIssue(1, f"{source} {too_large(len(data))}")])
     if Path(source).suffix.lower() in {".yaml", ".yml"}:
         try:
             entries = parse_yaml_entries(data, source=source)
         except BankError as exc:
-            return ImportResult(issues=[ImportIssue(exc.line or 1, str(exc))])
+            return ImportResult(issues=[ImportIssue(exc.line or 1, exc.reason)])
         return ImportResult(questions=[question for question, _, _ in entries])
     try:
         text = data.decode("utf-8-sig")
@@ -91,6 +95,10 @@ def parse_markdown(text: str) -> ImportResult:
     if not raw_questions:
         result.issues.append(ImportIssue(1, "no numbered questions found (expected '1) ...')"))
         return result
+    if len(raw_questions) > MAX_QUESTIONS:
+        count = len(raw_questions)
+        message = f"{count:,} questions; a bank file may hold at most {MAX_QUESTIONS:,}"
+        return ImportResult(issues=[ImportIssue(1, message)])
     _check_numbering(raw_questions, result)
     used_ids: set[str] = set()
     for raw in raw_questions:
