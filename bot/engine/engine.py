@@ -141,7 +141,8 @@ class ConversationEngine:
                 language = await self._language(user, incoming, detect=False)
                 tr = self._catalog.translator(language)
                 limit = f"{MAX_MESSAGE_CHARS:,}"
-                return [Reply(tr(TOO_LONG, length=len(incoming.text), limit=limit))]
+                length = f"{len(incoming.text):,}"
+                return [Reply(tr(TOO_LONG, length=length, limit=limit))]
             language = await self._language(user, incoming)
             turn = Turn(incoming, user, language, self._catalog.translator(language))
             try:
