@@ -22,7 +22,14 @@ from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
 from bot.engine.localize import in_language
 from bot.engine.ratelimit import RateLimiter
-from bot.engine.validation import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, TOO_LONG, clean, problem
+from bot.engine.validation import (
+    MAX_ANSWER_CHARS,
+    MAX_MESSAGE_CHARS,
+    TOO_LONG,
+    clean,
+    problem,
+    valid_action,
+)
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.llm import Appeal
@@ -143,6 +150,11 @@ class ConversationEngine:
                 limit = f"{MAX_MESSAGE_CHARS:,}"
                 length = f"{len(incoming.text):,}"
                 return [Reply(tr(TOO_LONG, length=length, limit=limit))]
+            if incoming.action is not None and not valid_action(incoming.action):
+                language = await self._language(user, incoming, detect=False)
+                return [
+                    Reply(self._catalog.translator(language)("That button is no longer valid."))
+                ]
             language = await self._language(user, incoming)
             turn = Turn(incoming, user, language, self._catalog.translator(language))
             try:

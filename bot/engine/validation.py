@@ -1,5 +1,6 @@
 """Checks on an answer before it is stored: clear messages for what can't be graded."""
 
+import re
 import unicodedata
 
 from bot.i18n.catalog import N_
@@ -13,6 +14,9 @@ TOO_LONG = N_(
     "Please shorten it and send it again."
 )
 KEEP = {"\n", "\t"}
+# A button id as the adapters make them ("hint:12", "vote:up:40"): ASCII, ids that fit a
+# database integer. Anything else is refused before a handler turns it into a number.
+_ACTION = re.compile(r"[a-z_]{1,20}(?::(?:[a-z_]{1,20}|[0-9]{1,18}))*", re.ASCII)
 
 
 def clean(text: str) -> str:
@@ -36,3 +40,7 @@ def problem(text: str) -> str | None:
     if not any(ch.isalnum() for ch in clean(text)):
         return N_("Your answer has no words in it. Type your answer, or `skip`.")
     return None
+
+
+def valid_action(action: str) -> bool:
+    return len(action) <= 100 and _ACTION.fullmatch(action) is not None
