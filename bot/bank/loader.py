@@ -41,6 +41,10 @@ def parse_yaml_entries(data: bytes, *, source: str) -> list[tuple[Question, str,
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise BankError(f"malformed YAML: {exc.problem}", path=source, line=line) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        problem = f"character #x{exc.character:04x} is not allowed in YAML"
+        raise BankError(f"malformed YAML: {problem}", path=source, line=line) from exc
     if root is None:
         raise BankError("is empty", path=source)
     if isinstance(root, yaml.MappingNode):

@@ -137,6 +137,10 @@ def test_a_bank_over_the_size_limit_is_refused_unparsed():
             "are not allowed in a bank file",
         ),
         ("- " + "[" * 40 + "]" * 40 + "\n", "line 1: error: nested deeper than 16 levels"),
+        (  # found by the fuzz suite: a ReaderError escaped as a traceback
+            "id: a\n\x1f",
+            "line 2: error: malformed YAML: character #x001f is not allowed in YAML",
+        ),
     ],
 )
 def test_unsafe_yaml_is_one_clear_issue(content: str, expected: str):

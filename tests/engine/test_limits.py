@@ -89,3 +89,13 @@ async def test_a_message_over_the_limit_is_refused_before_anything_reads_it(star
     assert "1,000,000 characters long" in refused.text
     (hint,) = await engine.handle(say("hint"))
     assert "Hint" in hint.text  # the question stays open
+
+
+async def test_odd_button_ids_are_refused_not_crashed(started: App):
+    engine = build_engine(started)
+    await engine.handle(say("next"))
+    for action in ("hint:²", "reveal:" + "9" * 5000, "skip:99999999999999999999", "hint:١٢"):
+        (reply,) = await engine.handle(say("", action=action))
+        assert reply.text == "That button is no longer valid."
+    (hint,) = await engine.handle(say("hint"))
+    assert "Hint" in hint.text
