@@ -48,6 +48,7 @@ MIN_HAN_CHARS = 4  # Han alone: short Japanese can be all kanji ("質問"), unle
 MIN_MARGIN = 0.05  # langdetect's answer must lead the next language by this (see `margin`)
 SWITCH_AFTER = 2  # consecutive qualifying messages that must agree before switching
 DEFAULT_SEED = 0
+SAMPLE_CHARS = 500  # of stripped prose that scripts and langdetect are run on
 
 # langdetect names its Chinese profiles by script; both mean "zh" here.
 _PROFILES: dict[str, str] = {code: code for code in SUPPORTED if code != "zh"} | {
@@ -390,6 +391,10 @@ class LanguageDetector:
         self.hints = hints  # letters and chat phrases of one language (`bot.i18n.hints`)
         self.min_margin = min_margin
         self._profiles_dir = profiles_dir
+        # `decide` reads one message twice (detect, then unmistakable): the last text's stripped
+        # prose and langdetect's answer for it are kept, so neither is computed twice.
+        self._cleaned: tuple[str, str] | None = None
+        self._guessed: tuple[str, str | None] | None = None
 
     @classmethod
     def for_bank(cls, bank_dir: Path, **options: Any) -> "LanguageDetector":
@@ -409,7 +414,14 @@ class LanguageDetector:
         return factory
 
     def clean(self, text: str) -> str:
-        return strip_noise(text, self.glossary)
+        """The prose detection reads: `text` without noise, at most `SAMPLE_CHARS` of it (a
+        language shows in a few sentences; per-character scoring of more only costs time)."""
+        if self._cleaned is not None and self._cleaned[0] == text:
+            return self._cleaned[1]
+        prose = strip_noise(text)[: 3 * SAMPLE_CHARS]  # the glossary goes word by word
+        cleaned = strip_noise(prose, self.glossary)[:SAMPLE_CHARS]
+        self._cleaned = (text, cleaned)
+        return cleaned
 
     def detect(self, text: str) -> str | None:
         """The language of `text`, or None when the message should not count."""
@@ -428,6 +440,13 @@ class LanguageDetector:
     def guess(self, text: str) -> str | None:
         """langdetect's answer for `text` (no stripping, no minimum) as a supported code, or
         None when it is not clearly ahead (see `margin`)."""
+        if self._guessed is not None and self._guessed[0] == text:
+            return self._guessed[1]
+        answer = self._guess(text)
+        self._guessed = (text, answer)
+        return answer
+
+    def _guess(self, text: str) -> str | None:
         from langdetect.lang_detect_exception import LangDetectException
 
         detector = self._factory.create()
