@@ -5,6 +5,8 @@ the daily-question form. Each parser gets arbitrary text where users type, and t
 option values where they choose, in Slack's shapes.
 """
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,7 +85,13 @@ views = st.builds(
     st.lists(st.sampled_from(WEEKDAYS), max_size=7, unique=True),
     chosen,
     st.one_of(st.none(), st.sampled_from(["on", "off"])),
-    st.one_of(st.text(max_size=80), st.just('{"channel": 5}'), st.just('{"channel": "C1"}')),
+    # the bot writes private_metadata itself (a JSON object) and Slack hands it back unchanged
+    st.one_of(
+        st.just(""),
+        st.dictionaries(
+            st.sampled_from(["channel", "x"]), st.none() | st.integers() | st.text()
+        ).map(json.dumps),
+    ),
 )
 
 
