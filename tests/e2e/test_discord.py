@@ -32,6 +32,7 @@ from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.models import Question
 from bot.config import Settings
 from bot.engine.flows.daily import post_daily
+from bot.errors import ConfigError
 from bot.i18n.catalog import Catalog
 from tests.fakes import grader_responders
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord, FakeInteraction, RecordedRequest
@@ -577,8 +578,9 @@ async def test_a_wrong_token_stops_the_start(
     await app.start()
     adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
     try:
-        with pytest.raises(discord.LoginFailure):
+        with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused the token") as err:
             await asyncio.wait_for(adapter.start(), TIMEOUT)
+        assert isinstance(err.value.__cause__, discord.LoginFailure)
     finally:
         await adapter.close()
         await app.aclose()
