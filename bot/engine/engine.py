@@ -24,7 +24,14 @@ from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
 from bot.engine.localize import in_language
 from bot.engine.ratelimit import RateLimiter
-from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
+from bot.engine.validation import (
+    MAX_ANSWER_CHARS,
+    MAX_MESSAGE_CHARS,
+    TOO_LONG,
+    clean,
+    problem,
+    valid_action,
+)
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.llm import Appeal
@@ -168,6 +175,16 @@ class ConversationEngine:
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
+        if len(incoming.text) > MAX_MESSAGE_CHARS:
+            # Refused before anything reads the text: no detection, parsing or grading.
+            language = await self._language(user, incoming, detect=False)
+            tr = self._catalog.translator(language)
+            limit = f"{MAX_MESSAGE_CHARS:,}"
+            length = f"{len(incoming.text):,}"
+            return [Reply(tr(TOO_LONG, length=length, limit=limit))]
+        if incoming.action is not None and not valid_action(incoming.action):
+            language = await self._language(user, incoming, detect=False)
+            return [Reply(self._catalog.translator(language)("That button is no longer valid."))]
         language = await self._language(user, incoming)
         turn = Turn(incoming, user, language, self._catalog.translator(language))
         try:
@@ -781,7 +798,7 @@ class ConversationEngine:
 
     # ---- helpers
 
-    async def _language(self, user: User, incoming: Incoming) -> str:
+    async def _language(self, user: User, incoming: Incoming, *, detect: bool = True) -> str:
         """Explicit choice > detected switch > platform locale > channel default > English.
 
         Detection needs enough text and two agreeing messages in a row to switch
@@ -789,7 +806,7 @@ class ConversationEngine:
         config = await self._repo.channel_config(incoming.tenant, incoming.channel)
         default = (config.language if config else None) or self._default_language
         state = LanguageState.from_dict(user.language_state)
-        if self._detector is None or incoming.action or state.explicit:
+        if not detect or self._detector is None or incoming.action or state.explicit:
             # An explicit choice wins anyway: no need to run detection on every message.
             return state.explicit or state.detected or _locale(incoming.locale) or default
         decision = self._detector.decide(
