@@ -59,7 +59,7 @@ COMMAND = "/interview"
 TENANT_PREFIX = "slack:"
 MESSAGE_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 MAX_FILES = 5
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # chat uploads; the command line takes banks up to MAX_BANK_BYTES
 CLOSE_GRACE = 6.0  # seconds shutdown waits for answers being graded (runtime allows 8)
 RATE_LIMIT_RETRIES = 3
 
@@ -393,7 +393,7 @@ class SlackAdapter:
         thread = event.get("thread_ts")
         text = event.get("text") or ""
         if bot_user:
-            text = re.sub(rf"<@{re.escape(bot_user)}(\|[^>]*)?>", " ", text)
+            text = re.sub(rf"<@{re.escape(bot_user)}(\|[^<>]*)?>", " ", text)
         who = await self._who(client, team, user)
         place = Place(
             channel=channel,

@@ -184,7 +184,7 @@ class ConversationEngine:
             return [Reply(tr(TOO_LONG, length=length, limit=limit))]
         if incoming.action is not None and not valid_action(incoming.action):
             language = await self._language(user, incoming, detect=False)
-            return [Reply(self._catalog.translator(language)("That button is no longer valid."))]
+            return [_private(self._catalog.translator(language)("That button is no longer valid."))]
         language = await self._language(user, incoming)
         turn = Turn(incoming, user, language, self._catalog.translator(language))
         try:

@@ -33,7 +33,7 @@ WORDS = [
 ]  # fmt: skip
 # Votes are left out until a vote checks that its attempt exists and belongs to the voter (a
 # nonexistent id raises IntegrityError: issue 15, tenant boundaries).
-ACTIONS = ["next", "hint", "reveal", "skip", "answer", "nonsense", "vote:sideways"]
+ACTIONS = ["next", "hint", "reveal", "skip", "answer", "nonsense", "vote:up", "vote:down"]
 
 words = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)
 hostile = st.builds(
