@@ -89,7 +89,7 @@ async def test_a_long_paste_is_cut_with_a_note_and_the_rest_is_not_read(ingested
     await run_console(ingested_app, session, stdout)
     output = stdout.getvalue()
     assert f"✂ Your message was cut after {READ_LIMIT:,} characters" in output
-    assert f"Your answer is {READ_LIMIT} characters long" in output  # only the cut part arrived
+    assert f"Your answer is {READ_LIMIT:,} characters long" in output  # only the cut part arrived
     assert "Skipped." in output  # the rest of the long line was not taken as the next message
 
 
