@@ -12,6 +12,7 @@ from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.engine.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
@@ -30,7 +31,6 @@ from bot.llm.prompts import PromptLibrary
 from bot.observability.metrics import Metrics
 from bot.redis_link import RedisLink
 from bot.resources import resource_dir
-from bot.scheduling.clock import SystemClock
 from bot.scheduling.daily import DailyScheduler
 from bot.storage.database import create_engine, migrate
 from bot.storage.repository import Repository
@@ -107,17 +107,17 @@ class App:
 
     @cached_property
     def metrics(self) -> Metrics:
-        metrics = Metrics()
-        metrics.watch(self)
-        return metrics
+        return Metrics()
 
     @cached_property
     def scheduler(self) -> DailyScheduler:
-        return DailyScheduler(
+        scheduler = DailyScheduler(
             self.engine,
             SystemClock(),
             catch_up=timedelta(minutes=self.settings.daily_catch_up_minutes),
         )
+        self.metrics.track_scheduler(scheduler)
+        return scheduler
 
     @cached_property
     def language_detector(self) -> LanguageDetector:
@@ -163,7 +163,9 @@ class App:
         breaker = CircuitBreaker(
             failures=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown
         )
-        return ChatModel(options, breaker)
+        chat = ChatModel(options, breaker)
+        self.metrics.track_chat(chat)
+        return chat
 
     @cached_property
     def verdict_cache(self) -> VerdictCache:
@@ -171,11 +173,13 @@ class App:
         backend: CacheBackend = MemoryBackend(settings.grade_cache_size)
         if self.redis is not None:
             backend = RedisBackend(self.redis, ttl=settings.grade_cache_ttl, fallback=backend)
-        return VerdictCache(
+        cache = VerdictCache(
             backend,
             embed=self.embedder.aembed,
             semantic_threshold=settings.semantic_cache_threshold,
         )
+        self.metrics.track_cache(cache)
+        return cache
 
     @cached_property
     def grading(self) -> GradingService:
@@ -193,7 +197,9 @@ class App:
 
     @cached_property
     def regrades(self) -> RegradeQueue:
-        return RegradeQueue(self.grading.regrade, retry_every=self.settings.regrade_retry_seconds)
+        queue = RegradeQueue(self.grading.regrade, retry_every=self.settings.regrade_retry_seconds)
+        self.metrics.track_regrades(queue)
+        return queue
 
     async def aclose(self) -> None:
         """Release connections the parts opened (Redis); safe to call more than once."""

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.engine.engine import ConversationEngine, Delivery
 from bot.engine.events import Reply
+from bot.engine.streaks import STREAK_THRESHOLD, at_risk
 from bot.scheduling.calendar import local_run
-from bot.scheduling.streaks import STREAK_THRESHOLD, at_risk
 
 REMIND_AT = "18:00"
 WINDOW = timedelta(hours=2)
@@ -91,7 +91,7 @@ async def weekly_digest(engine: ConversationEngine, config, week_end: datetime, 
         by_question[question_id].append(score)
     if by_question:
         hardest = min(by_question, key=lambda q: mean(by_question[q]))
-        question = engine.question(config.tenant_id, hardest)
+        question = engine.context.question(config.tenant_id, hardest)
         lines.append(
             tr(
                 "Hardest question: #{number} {question} (average {average}/10)",

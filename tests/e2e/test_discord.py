@@ -532,7 +532,7 @@ async def test_daily_post_opens_a_thread_whose_answers_are_graded(
 ) -> None:
     alice = fake.add_member("alice")["user"]
     tenant = f"discord:{fake.guild.id}"
-    prompt = await post_daily(app.engine, tenant, fake.channel["id"], "2026-03-02")
+    prompt = await post_daily(app.engine.context, tenant, fake.channel["id"], "2026-03-02")
     assert prompt is not None
     message_id, thread_id = await bot.post_daily(tenant, fake.channel["id"], None, prompt.replies)
     await app.repository.daily_posted(prompt.post_id, message_id, thread_id)  # the scheduler's part
@@ -555,7 +555,7 @@ async def test_daily_grades_can_go_by_dm(bot: DiscordAdapter, fake: FakeDiscord,
         in (await fake.wait_for_request("POST", configure.webhook_path)).json["content"]
     )
     tenant = f"discord:{fake.guild.id}"
-    prompt = await post_daily(app.engine, tenant, fake.channel["id"], "2026-03-03")
+    prompt = await post_daily(app.engine.context, tenant, fake.channel["id"], "2026-03-03")
     assert prompt is not None
     message_id, thread_id = await bot.post_daily(tenant, fake.channel["id"], None, prompt.replies)
     await app.repository.daily_posted(prompt.post_id, message_id, thread_id)

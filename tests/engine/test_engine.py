@@ -190,7 +190,7 @@ async def test_language_command_switches_the_reply_language(engine):
 
 async def test_reply_language_follows_two_messages_and_an_explicit_choice(started):
     engine = build_engine(started)
-    engine._detector = started.language_detector  # the detector the App wires in
+    engine.context.detector = started.language_detector  # the detector the App wires in
     spanish = "Hola, quiero practicar preguntas sobre embeddings y fine-tuning de modelos grandes"
     await engine.handle(say(spanish, user="eva"))
     user = await started.repository.user("global", "eva")

@@ -21,7 +21,7 @@ def answer_for(app: App, reply) -> str:
 
 async def test_graded_answers_are_rate_limited_and_the_question_stays_open(started: App):
     engine = build_engine(started)
-    engine._limiter = MemoryRateLimiter(limit=1)
+    engine.context.limiter = MemoryRateLimiter(limit=1)
     (question,) = await engine.handle(say("next"))
     await engine.handle(say(answer_for(started, question)))
     (question,) = await engine.handle(say("next"))
