@@ -138,13 +138,14 @@ async def _usage(app: "App") -> int:
         await app.aclose()
     if not rows:
         print("No LLM tokens used yet.")
-    for tenant, day, tokens in rows:
-        print(f"{day}  {tenant}  {tokens} tokens")
+    for row in rows:
+        print(f"{row.day}  {row.tenant}  {row.tokens} tokens")
     return 0
 
 
 async def _export_feedback(app: "App", out: Path | None) -> int:
     import csv
+    import dataclasses
     import io
 
     await app.start()
@@ -166,7 +167,7 @@ async def _export_feedback(app: "App", out: Path | None) -> int:
     ]
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(dataclasses.asdict(row) for row in rows)
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:

@@ -126,12 +126,15 @@ class Turn:
     def tenant(self) -> str:
         return self.incoming.tenant
 
-    async def pick_questions(self, filters: tuple[str, ...], count: int = 1) -> list[Question]:
+    async def pick_questions(
+        self, filters: tuple[str, ...], count: int = 1, *, seen: set[str] | None = None
+    ) -> list[Question]:
         """Questions new to the user in this tenant; once the whole filtered set was seen, the
-        cycle starts again."""
+        cycle starts again. `seen`: the ids served to the user, if already read."""
         ctx = self.ctx
         pool = ctx.questions(self.tenant, filters)
-        seen = await ctx.repo.seen_question_ids(self.tenant, self.user.id)
+        if seen is None:
+            seen = await ctx.repo.seen_question_ids(self.tenant, self.user.id)
         fresh = [q for q in pool if q.id not in seen]
         picked = ctx.random.sample(fresh, min(count, len(fresh)))
         if len(picked) < count:

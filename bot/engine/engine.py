@@ -38,7 +38,8 @@ from bot.grading.regrade import RegradeQueue
 from bot.i18n.catalog import N_, Catalog, Translator
 from bot.i18n.detect import LanguageDetector, LanguageState
 from bot.i18n.locale import primary_language
-from bot.storage.models import DailyPost, User, naive_utc
+from bot.storage.models import DailyPost, ServedStatus, naive_utc
+from bot.storage.repositories.turns import TurnState
 from bot.storage.repository import Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -130,12 +131,17 @@ class ConversationEngine:
                 return [Reply(self.translator(language)(NOT_SAVED))]
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
-        ctx = self.context
-        user = await ctx.repo.user(incoming.tenant, incoming.user, incoming.user_name)
-        language = await self._language(user, incoming)
-        turn = Turn(ctx, incoming, user, language, ctx.translator(language))
+        ctx, repo = self.context, self.context.repo
+        where = (incoming.tenant, incoming.user, incoming.user_name)
+        state = await repo.turn_state(*where, incoming.channel, incoming.thread)
+        if state is None:  # first message, or a new display name: write the user row first
+            await repo.user(*where)
+            state = await repo.turn_state(*where, incoming.channel, incoming.thread)
+            assert state is not None
+        language = await self._language(state, incoming)
+        turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
         try:
-            return await self._route(turn)
+            return await self._route(turn, state)
         except TurnError as exc:
             return [Reply(turn.tr(exc.message, **exc.params))]
         except UserError as exc:  # its detail is English; the sentence around it is not
@@ -151,17 +157,12 @@ class ConversationEngine:
 
     # ---- routing
 
-    async def _route(self, turn: Turn) -> list[Reply]:
-        incoming, repo = turn.incoming, turn.ctx.repo
+    async def _route(self, turn: Turn, state: TurnState) -> list[Reply]:
+        incoming = turn.incoming
         if incoming.action:
             return await self._action(turn, incoming.action)
         text = incoming.text.strip()
-        served = await repo.open_served(
-            incoming.tenant, turn.user.id, incoming.channel, incoming.thread
-        )
-        post = None
-        if served is None and incoming.thread:
-            post = await repo.daily_by_thread(incoming.tenant, incoming.thread)
+        served, post = state.served, state.daily_post
         expecting_answer = served is not None or post is not None
         topics = turn.ctx.topics(incoming.tenant)
         command = parse(text, topics, strict=expecting_answer and not incoming.command)
@@ -204,18 +205,17 @@ class ConversationEngine:
                 return [_private(turn.tr("Thanks, your feedback on the grade is recorded."))]
         if name == "answer":
             served = await access.served(tenant, user_id, argument)
-            if served is None or served.status != "open":
+            if served is None or served.status != ServedStatus.OPEN:
                 return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
             return await answers.answer(turn, served, turn.incoming.text)
         return [Reply(turn.tr("That button is no longer valid."))]
 
-    async def _language(self, user: User, incoming: Incoming) -> str:
+    async def _language(self, state: TurnState, incoming: Incoming) -> str:
         """Explicit choice > detected switch > platform locale > channel default > English.
 
         Detection needs enough text and two agreeing messages in a row to switch
         (`bot.i18n.detect`); its state is stored per user."""
-        ctx = self.context
-        config = await ctx.repo.channel_config(incoming.tenant, incoming.channel)
+        ctx, user, config = self.context, state.user, state.config
         default = (config.language if config else None) or ctx.default_language
         state = LanguageState.from_dict(user.language_state)
         if ctx.detector is None or incoming.action or state.explicit:

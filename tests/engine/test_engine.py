@@ -166,7 +166,7 @@ async def test_votes_and_appeals_are_exported_for_admins(engine, started, tmp_pa
     (appeal,) = await engine.handle(say("appeal I covered the rescaling point"))
     assert "recorded for the admins" in appeal.text
     (row,) = await started.repository.feedback_rows()
-    assert row["votes"] == -1 and row["appeal"] == "I covered the rescaling point"
+    assert row.votes == -1 and row.appeal == "I covered the rescaling point"
 
 
 async def test_bank_import_is_for_admins_and_reports_what_was_parsed(engine, started):

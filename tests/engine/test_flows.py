@@ -147,8 +147,8 @@ async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(in
         await app.aclose()
     assert "agrees with you" in appeal.text
     (row,) = rows
-    assert row["appeal_accepted"] and row["regrade_score"] > before
-    assert row["score"] == row["regrade_score"]
+    assert row.appeal_accepted and row.regrade_score > before
+    assert row.score == row.regrade_score
     assert "<<<APPEAL-" in llm.requests[-1]["messages"][1]["content"]
 
 

@@ -43,7 +43,7 @@ async def test_over_budget_tenants_are_graded_offline_and_told(ingested_app: App
         await app.aclose()
     assert len(llm.requests) == 1
     assert "budget" in grade.text and "graded offline" in grade.text
-    assert usage and usage[0][0] == "global" and usage[0][2] > 0
+    assert usage and usage[0].tenant == "global" and usage[0].tokens > 0
 
 
 async def test_forget_me_deletes_everything_about_the_user_in_that_tenant_only(started: App):

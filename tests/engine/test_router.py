@@ -2,6 +2,8 @@
 
 import asyncio
 
+from sqlalchemy import event
+
 from bot.engine.events import Incoming
 from bot.engine.locks import KeyedLocks
 
@@ -52,3 +54,17 @@ async def test_a_users_lock_is_dropped_once_nobody_waits_for_it():
 async def test_many_users_leave_no_locks_behind(engine):
     await asyncio.gather(*(engine.handle(say("help", user=f"user{i}")) for i in range(30)))
     assert len(engine._locks) == 0
+
+
+async def test_an_answered_turn_runs_at_most_three_database_transactions(engine, started):
+    begun: list[object] = []
+    listener = lambda connection: begun.append(connection)  # noqa: E731
+    event.listen(started.database.sync_engine, "begin", listener)
+    try:
+        await engine.handle(say("next"))
+        begun.clear()
+        (grade,) = await engine.handle(say("Dropout zeroes activations at random in training."))
+    finally:
+        event.remove(started.database.sync_engine, "begin", listener)
+    assert "Score:" in grade.text
+    assert len(begun) <= 3  # read the turn's state; close + store; grade + review

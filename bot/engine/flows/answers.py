@@ -1,30 +1,36 @@
 """An answer to an open question: validate -> close -> store -> grade -> save -> review.
 
-The question is closed with a conditional update before its answer is graded, so two messages at
-once, or two bot instances, never grade the same question twice. The answer is stored (status
-pending) before grading starts, and survives any grading failure: `resume` grades it at the next
+The question is closed with a conditional update, in the transaction that stores the answer
+(status pending), before its answer is graded: two messages at once, or two bot instances, never
+grade the same question twice. The grade and the review it schedules are saved in one more
+transaction. The stored answer survives any grading failure: `resume` grades it at the next
 start, and provisional grades are re-graded in the background (`on_regraded`).
 """
 
-import contextlib
 import logging
 
 from bot.bank.models import Question
 from bot.engine import render
 from bot.engine.commands import Command
-from bot.engine.context import Context, Turn, owner_of
+from bot.engine.context import QUESTION_GONE, Context, Turn, TurnError, owner_of
 from bot.engine.events import Reply
 from bot.engine.flows import interviews
 from bot.engine.localize import in_language
 from bot.engine.notify import Delivery
-from bot.engine.scoring import apply_hints, max_score, schedule_review
+from bot.engine.scoring import apply_hints, max_score, review_update
 from bot.engine.validation import MAX_ANSWER_CHARS, clean, problem
 from bot.grading.llm import Appeal
 from bot.grading.models import Grade, GradeRequest
 from bot.grading.regrade import RegradeJob
 from bot.i18n.catalog import N_
-from bot.storage.models import Attempt, Served, naive_utc
-from bot.storage.repository import StorageUnavailable
+from bot.storage.models import (
+    Attempt,
+    AttemptStatus,
+    Served,
+    ServedMode,
+    ServedStatus,
+    naive_utc,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +51,29 @@ async def answer(turn: Turn, served: Served, text: str) -> list[Reply]:
                 )
             )
         ]
-    if not await ctx.repo.close_served(served.id, "answered"):
+    question = ctx.find_question(served.tenant_id, served.question_id)
+    if question is None:
+        await ctx.repo.close_served(served.id, ServedStatus.ANSWERED)
+        raise TurnError(QUESTION_GONE)
+    key_points = await _missed_before(ctx, served)
+    local = await ctx.local_question(question, turn.language)
+    # Close the question and store the answer at once: two messages, or two instances, never
+    # grade the same question twice, and a failure stores nothing and leaves it open.
+    attempt = await ctx.repo.close_with_attempt(
+        served.id,
+        ServedStatus.ANSWERED,
+        tenant_id=served.tenant_id,
+        user_id=turn.user.id,
+        question_id=served.question_id,
+        answer=clean(text),
+        language=turn.language,
+        created_at=naive_utc(ctx.clock.now()),
+    )
+    if attempt is None:
         return [Reply(turn.tr("That question was already answered. Type `next` for another."))]
-    key_points = None
-    if served.parent_id is not None:  # a follow-up probes what the first answer missed
-        earlier = await ctx.repo.attempts_for_served([served.parent_id])
-        missing = (earlier[-1].grade or {}).get("missing") if earlier else None
-        key_points = tuple(missing) if missing else None
-    try:
-        question = ctx.question(served.tenant_id, served.question_id)
-        local = await ctx.local_question(question, turn.language)
-        attempt, grade, score = await grade_answer(
-            turn, served, clean(text), question=question, local=local, key_points=key_points
-        )
-    except StorageUnavailable:
-        # Not stored: the question opens again, so the same answer can be sent later.
-        with contextlib.suppress(*StorageUnavailable):
-            await ctx.repo.reopen_served(served.id)
-        raise
+    grade, score = await grade_attempt(
+        turn, served, attempt, question=question, local=local, key_points=key_points
+    )
     if grade is None:
         return [
             Reply(
@@ -78,40 +89,39 @@ async def answer(turn: Turn, served: Served, text: str) -> list[Reply]:
             "missing": in_language(grade.missing, question, local),
         }
     )
-    reply = render.grade_reply(
-        turn.tr, shown, score, attempt.id, served.id, max_score(served.hints)
-    )
-    if served.mode == "interview":
+    cap = max_score(served.hints)
+    reply = render.grade_reply(turn.tr, shown, score, attempt.id, served.id, cap)
+    if served.mode == ServedMode.INTERVIEW:
         return await interviews.after_answer(turn, served, grade, reply)
     return [reply]
 
 
-async def grade_answer(
+async def _missed_before(ctx: Context, served: Served) -> tuple[str, ...] | None:
+    """A follow-up probes what the first answer missed."""
+    if served.parent_id is None:
+        return None
+    earlier = await ctx.repo.attempts_for_served([served.parent_id])
+    missing = (earlier[-1].grade or {}).get("missing") if earlier else None
+    return tuple(missing) if missing else None
+
+
+async def grade_attempt(
     turn: Turn,
     served: Served,
-    answer: str,
+    attempt: Attempt,
     *,
     question: Question,
     local: Question,
     key_points: tuple[str, ...] | None = None,
-) -> tuple[Attempt, Grade | None, float]:
-    """Store the answer, then grade it. The stored attempt survives any grading failure."""
+) -> tuple[Grade | None, float]:
+    """Grade a stored answer. The stored attempt survives any grading failure."""
     ctx = turn.ctx
-    attempt = await ctx.repo.add_attempt(
-        served_id=served.id,
-        tenant_id=served.tenant_id,
-        user_id=turn.user.id,
-        question_id=served.question_id,
-        answer=answer,
-        language=turn.language,
-        created_at=naive_utc(ctx.clock.now()),
-    )
     translated = local is not question
     request = GradeRequest(
         question=served.follow_up or question.question,
         reference=question.reference,
         key_points=key_points or tuple(question.key_points),
-        answer=answer,
+        answer=attempt.answer,
         language=turn.language,
         question_id=question.id if key_points is None else None,
         tenant=served.tenant_id,
@@ -124,10 +134,10 @@ async def grade_answer(
         score = await save(ctx, attempt, grade, hints=served.hints)
     except Exception:  # the answer is stored: it is graded again at the next start
         log.exception("grading failed; attempt %s stays pending", attempt.id)
-        return attempt, None, 0.0
+        return None, 0.0
     if grade.provisional and ctx.regrades is not None:
         ctx.regrades.submit(RegradeJob(str(attempt.id), request))
-    return attempt, grade, score
+    return grade, score
 
 
 async def save(ctx: Context, attempt: Attempt, grade: Grade, *, hints: int | None = None) -> float:
@@ -135,8 +145,8 @@ async def save(ctx: Context, attempt: Attempt, grade: Grade, *, hints: int | Non
         served = await ctx.repo.served(attempt.served_id)
         hints = served.hints if served else 0
     score = apply_hints(grade.score, hints)
-    await ctx.repo.save_grade(attempt.id, grade.public_json(), score)
-    await schedule_review(ctx, attempt.tenant_id, attempt.user_id, attempt.question_id, score)
+    review = review_update(ctx, attempt.tenant_id, attempt.user_id, attempt.question_id, score)
+    await ctx.repo.save_grade(attempt.id, grade.public_json(), score, review)
     return score
 
 
@@ -165,11 +175,13 @@ async def resume(ctx: Context) -> int:
         if request is None:
             continue
         count += 1
-        if attempt.status == "pending":
+        if attempt.status == AttemptStatus.PENDING:
             grade = await ctx.grader.grade(request)
             score = await save(ctx, attempt, grade)
             await _announce(ctx, attempt, score, N_("Your answer was graded: {score}/10."))
-        if ctx.regrades is not None and (attempt.provisional or attempt.status == "pending"):
+        if ctx.regrades is not None and (
+            attempt.provisional or attempt.status == AttemptStatus.PENDING
+        ):
             ctx.regrades.submit(RegradeJob(str(attempt.id), request))
     return count
 

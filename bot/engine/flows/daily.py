@@ -11,7 +11,7 @@ from datetime import date
 from bot.engine.context import Context, Turn
 from bot.engine.events import Reply
 from bot.engine.flows import answers
-from bot.storage.models import DailyPost
+from bot.storage.models import DailyPost, ServedMode
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ async def answer_daily(turn: Turn, post: DailyPost) -> list[Reply]:
         question_id=post.question_id,
         channel=turn.incoming.channel,
         thread=turn.incoming.thread,
-        mode="daily",
+        mode=ServedMode.DAILY,
         daily_post_id=post.id,
     )
     replies = await answers.answer(turn, served, turn.incoming.text)
@@ -71,8 +71,8 @@ async def summary(ctx: Context, post: DailyPost) -> list[Reply]:
     results = await ctx.repo.daily_results(post.id)
     question = ctx.question(post.tenant_id, post.question_id)
     lines = [tr("{count} answered yesterday's question.", count=len(results))]
-    for rank, (user, name, score) in enumerate(results[:3], 1):
-        lines.append(f"{rank}. {name or user}: {score:g}/10")
+    for rank, result in enumerate(results[:3], 1):
+        lines.append(f"{rank}. {result.name or result.user}: {result.score:g}/10")
     lines += ["", tr("Reference answer:"), ctx.localized(question, tr.language).reference]
     return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
 

@@ -12,7 +12,13 @@ from bot.engine.context import Turn
 from bot.engine.events import Reply
 from bot.engine.localize import in_language
 from bot.grading.models import Grade
-from bot.storage.models import Served, utcnow
+from bot.storage.models import (
+    InterviewStatus,
+    Served,
+    ServedMode,
+    ServedStatus,
+    utcnow,
+)
 
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 10
@@ -28,9 +34,11 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
         interview = await repo.active_interview(turn.user.id, turn.incoming.channel)
         if interview is None:
             return [Reply(tr("No interview is running."))]
-        await repo.update_interview(interview.id, status="stopped", finished_at=utcnow())
+        await repo.update_interview(
+            interview.id, status=InterviewStatus.STOPPED, finished_at=utcnow()
+        )
         for served in await repo.interview_served(interview.id):
-            await repo.close_served(served.id, "skipped")
+            await repo.close_served(served.id, ServedStatus.SKIPPED)
         return [Reply(tr("Interview stopped. Type `interview start` to begin a new one."))]
     if not turn.incoming.is_dm:
         return [
@@ -55,7 +63,7 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
         channel=turn.incoming.channel,
         question_ids=[q.id for q in questions],
         position=0,
-        status="active",
+        status=InterviewStatus.ACTIVE,
     )
     intro = Reply(
         tr(
@@ -77,7 +85,7 @@ async def _serve(
         question_id=question.id,
         channel=turn.incoming.channel,
         thread=None,
-        mode="interview",
+        mode=ServedMode.INTERVIEW,
         interview_id=interview_id,
     )
     heading = turn.tr("Question {n} of {total}", n=position + 1, total=total)
@@ -100,7 +108,7 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
                 question_id=served.question_id,
                 channel=served.channel,
                 thread=None,
-                mode="interview",
+                mode=ServedMode.INTERVIEW,
                 interview_id=interview.id,
                 parent_id=served.id,
                 follow_up=follow_up,
@@ -113,7 +121,7 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
         await repo.update_interview(
             interview.id,
             position=position,
-            status="finished",
+            status=InterviewStatus.FINISHED,
             scorecard=scorecard,
             finished_at=utcnow(),
         )

@@ -5,9 +5,9 @@ from bot.engine import render
 from bot.engine.commands import Command
 from bot.engine.context import Turn
 from bot.engine.events import Reply
-from bot.engine.scoring import MAX_HINTS, max_score, schedule_review
+from bot.engine.scoring import MAX_HINTS, max_score, review_update
 from bot.i18n.catalog import N_
-from bot.storage.models import Served, naive_utc
+from bot.storage.models import AttemptStatus, Served, ServedMode, ServedStatus, naive_utc
 
 ASK_MIN_SCORE = 0.35
 HELP = N_("""Commands:
@@ -36,29 +36,37 @@ async def topics(turn: Turn, command: Command) -> list[Reply]:
 
 
 async def next_question(turn: Turn, command: Command) -> list[Reply]:
-    due = [] if command.args else await _due(turn)
-    picked = due[:1] or await turn.pick_questions(command.args)
+    ctx = turn.ctx
+    now = naive_utc(ctx.clock.now())
+    history = await ctx.repo.practice_history(turn.tenant, turn.user.id, now)
+    due = [] if command.args else _in_bank(turn, history.due)
+    picked = due[:1] or await turn.pick_questions(command.args, seen=history.seen)
     if not picked:
         return [Reply(turn.tr("No questions match that. Type `topics` to see them."))]
     question = picked[0]
-    served = await turn.ctx.repo.serve(
+    served = await ctx.repo.serve(
         tenant_id=turn.tenant,
         user_id=turn.user.id,
         question_id=question.id,
         channel=turn.incoming.channel,
         thread=None if turn.incoming.is_dm else turn.incoming.thread,
-        mode="practice",
+        mode=ServedMode.PRACTICE,
     )
     heading = turn.tr("Review · {topic}", topic=question.topic) if due else None
-    local = await turn.ctx.local_question(question, turn.language)
+    local = await ctx.local_question(question, turn.language)
     return [render.question_reply(turn.tr, local, served.id, heading=heading)]
 
 
 async def _due(turn: Turn) -> list[Question]:
     ctx = turn.ctx
     ids = await ctx.repo.due_reviews(turn.tenant, turn.user.id, naive_utc(ctx.clock.now()))
-    found = (ctx.find_question(turn.tenant, question_id) for question_id in ids)
-    return [question for question in found if question is not None]
+    return _in_bank(turn, ids)
+
+
+def _in_bank(turn: Turn, question_ids: list[str]) -> list[Question]:
+    """The questions still in the bank, in the order given."""
+    bank = {question.id: question for question in turn.ctx.questions(turn.tenant)}
+    return [bank[question_id] for question_id in question_ids if question_id in bank]
 
 
 async def review(turn: Turn, command: Command) -> list[Reply]:
@@ -85,7 +93,7 @@ async def _current(turn: Turn, served: Served | None) -> Served | None:
 
 async def hint(turn: Turn, command: Command, served: Served | None = None) -> list[Reply]:
     served = await _current(turn, served)
-    if served is None or served.status != "open":
+    if served is None or served.status != ServedStatus.OPEN:
         return [Reply(turn.tr("No question is open. Type `next` for one."))]
     if served.hints >= MAX_HINTS:
         return [Reply(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
@@ -110,19 +118,22 @@ async def reveal(turn: Turn, command: Command, served: Served | None = None) -> 
         served = await ctx.repo.served(attempt.served_id)
         assert served is not None
     question = ctx.question(turn.tenant, served.question_id)
-    if await ctx.repo.close_served(served.id, "revealed"):
-        await ctx.repo.add_attempt(
-            served_id=served.id,
-            tenant_id=served.tenant_id,
-            user_id=turn.user.id,
-            question_id=served.question_id,
-            answer="",
-            language=turn.language,
-            status="revealed",
-            created_at=naive_utc(ctx.clock.now()),
-            score=0.0,
+    revealed = await ctx.repo.close_with_attempt(
+        served.id,
+        ServedStatus.REVEALED,
+        tenant_id=served.tenant_id,
+        user_id=turn.user.id,
+        question_id=served.question_id,
+        answer="",
+        language=turn.language,
+        status=AttemptStatus.REVEALED,
+        created_at=naive_utc(ctx.clock.now()),
+        score=0.0,
+    )
+    if revealed is not None:
+        await ctx.repo.review(
+            review_update(ctx, served.tenant_id, turn.user.id, served.question_id, 0.0)
         )
-        await schedule_review(ctx, served.tenant_id, turn.user.id, served.question_id, 0.0)
     return [
         Reply(
             ctx.localized(question, turn.language).reference,
@@ -134,7 +145,7 @@ async def reveal(turn: Turn, command: Command, served: Served | None = None) -> 
 
 async def skip(turn: Turn, command: Command, served: Served | None = None) -> list[Reply]:
     served = await _current(turn, served)
-    if served is None or not await turn.ctx.repo.close_served(served.id, "skipped"):
+    if served is None or not await turn.ctx.repo.close_served(served.id, ServedStatus.SKIPPED):
         return [Reply(turn.tr("No question is open. Type `next` for one."))]
     return [Reply(turn.tr("Skipped. Type `next` for another question."))]
 

@@ -9,7 +9,7 @@ from bot.engine.commands import Command
 from bot.engine.context import Turn
 from bot.engine.events import Reply
 from bot.engine.streaks import STREAK_THRESHOLD, streak
-from bot.storage.models import naive_utc
+from bot.storage.models import AttemptStatus, naive_utc
 
 
 async def stats(turn: Turn, command: Command) -> list[Reply]:
@@ -17,7 +17,7 @@ async def stats(turn: Turn, command: Command) -> list[Reply]:
     attempts = [
         a
         for a in await ctx.repo.attempts(tenant, turn.user.id)
-        if a.status == "graded" and a.score is not None
+        if a.status == AttemptStatus.GRADED and a.score is not None
     ]
     if not attempts:
         return [Reply(turn.tr("No graded answers yet. Type `next` to start."))]
