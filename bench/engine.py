@@ -97,14 +97,17 @@ async def measure(tmp: str) -> None:
     app = App(Settings(data_dir=Path(tmp)))
     await app.bank.ingest_all()
     await app.start()
-    stub = ConversationEngine(app.bank, app.repository, StubGrader(), app.catalog, seed=1)
+    stub = app.build_engine(grader=StubGrader(), seed=1, detect_language=False, limit_rate=False)
     for i in range(20):
         await turn_pair(stub, f"warm{i}")
     await transactions_per_turn(stub, Transactions(app.database))
+    cpu = time.process_time()
     overhead = [await turn_pair(stub, "solo") * 1000 for _ in range(300)]
+    cpu_per_turn = (time.process_time() - cpu) * 1000 / (2 * len(overhead))
     print(
         f"engine overhead per turn (grader stubbed): p50 {statistics.median(overhead):.1f} ms"
-        f"  p99 {pct(overhead, 0.99):.1f} ms  (n={len(overhead)})"
+        f"  p99 {pct(overhead, 0.99):.1f} ms  (n={len(overhead)}); "
+        f"CPU {cpu_per_turn:.1f} ms per turn (all threads)"
     )
 
     start = time.perf_counter()

@@ -12,7 +12,8 @@ def say(text: str, user: str = "ana") -> Incoming:
     return Incoming(text=text, user=user, user_name=user.title())
 
 
-async def test_a_question_gone_from_the_bank_is_explained_in_the_users_language(engine):
+async def test_a_question_gone_from_the_bank_is_explained_in_the_users_language(fake_engine):
+    engine = fake_engine
     (chosen,) = await engine.handle(say("language es"))
     assert "es" in chosen.text
     repo = engine.repository
@@ -51,12 +52,14 @@ async def test_a_users_lock_is_dropped_once_nobody_waits_for_it():
     assert len(locks) == 0
 
 
-async def test_many_users_leave_no_locks_behind(engine):
+async def test_many_users_leave_no_locks_behind(fake_engine):
+    engine = fake_engine
     await asyncio.gather(*(engine.handle(say("help", user=f"user{i}")) for i in range(30)))
     assert len(engine._locks) == 0
 
 
-async def test_an_answered_turn_runs_at_most_three_database_transactions(engine, started):
+async def test_an_answered_turn_runs_at_most_three_database_transactions(fake_engine, light):
+    engine, started = fake_engine, light
     begun: list[object] = []
     listener = lambda connection: begun.append(connection)  # noqa: E731
     event.listen(started.database.sync_engine, "begin", listener)
