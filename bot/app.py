@@ -239,6 +239,7 @@ class App:
             weights=self.settings.grading_weights,
             budget=TokenBudget(self.repository, self.settings.llm_daily_token_budget),
             observe=self.metrics.observe_grade,
+            language_of=self.language_detector.detect,
         )
 
     @cached_property

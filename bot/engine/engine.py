@@ -206,9 +206,9 @@ class ConversationEngine:
         if name == "answer":
             served = await access.served(tenant, user_id, argument)
             if served is None or served.status != ServedStatus.OPEN:
-                return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
+                return [_private(turn.tr("That question is no longer open. Type `next` for one."))]
             return await answers.answer(turn, served, turn.incoming.text)
-        return [Reply(turn.tr("That button is no longer valid."))]
+        return [_private(turn.tr("That button is no longer valid."))]
 
     async def _language(self, state: TurnState, incoming: Incoming) -> str:
         """Explicit choice > detected switch > platform locale > channel default > English.

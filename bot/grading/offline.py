@@ -13,7 +13,7 @@ Deterministic, offline, and fast: the question's side is computed once and cache
 import asyncio
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -131,6 +131,10 @@ class OfflineGrader:
         # Precision: each answer piece's best match among the reference's content pieces.
         precision = _mean(similarity[start:end].max(axis=0)) if end > start else 0.0
         return Evidence(recalls, reference_recall, precision)
+
+    def sentence_support(self, request: GradeRequest, sentence: str) -> tuple[float, ...]:
+        """How strongly one sentence alone supports each key point (compare with COVERED_AT)."""
+        return self.evidence(replace(request, answer=sentence)).key_point_recall
 
     def _build_side(self, question: str, reference: str, key_points: tuple[str, ...]) -> _Side:
         # One call, so the embedder can share runs between texts of similar length.

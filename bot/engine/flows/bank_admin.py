@@ -9,7 +9,7 @@ MAX_ISSUES_SHOWN = 20
 
 async def bank(turn: Turn, command: Command) -> list[Reply]:
     if not turn.incoming.is_admin:
-        return [Reply(turn.tr("Only admins can change the question bank."))]
+        return [Reply(turn.tr("Only admins can change the question bank."), visibility="ephemeral")]
     service, tenant = turn.ctx.bank, turn.incoming.tenant
     if command.args[0].lower() == "remove":
         question_id = command.rest.strip()

@@ -94,9 +94,9 @@ async def _current(turn: Turn, served: Served | None) -> Served | None:
 async def hint(turn: Turn, command: Command, served: Served | None = None) -> list[Reply]:
     served = await _current(turn, served)
     if served is None or served.status != ServedStatus.OPEN:
-        return [Reply(turn.tr("No question is open. Type `next` for one."))]
+        return [_private(turn.tr("No question is open. Type `next` for one."))]
     if served.hints >= MAX_HINTS:
-        return [Reply(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
+        return [_private(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
     question = turn.ctx.question(turn.tenant, served.question_id)
     hints = await turn.ctx.repo.add_hint(served.id)
     if hints == 1:
@@ -114,7 +114,7 @@ async def reveal(turn: Turn, command: Command, served: Served | None = None) -> 
     if served is None:
         attempt = await ctx.repo.last_attempt(turn.tenant, turn.user.id)
         if attempt is None:
-            return [Reply(turn.tr("No question is open. Type `next` for one."))]
+            return [_private(turn.tr("No question is open. Type `next` for one."))]
         served = await ctx.repo.served(attempt.served_id)
         assert served is not None
     question = ctx.question(turn.tenant, served.question_id)
@@ -146,8 +146,8 @@ async def reveal(turn: Turn, command: Command, served: Served | None = None) -> 
 async def skip(turn: Turn, command: Command, served: Served | None = None) -> list[Reply]:
     served = await _current(turn, served)
     if served is None or not await turn.ctx.repo.close_served(served.id, ServedStatus.SKIPPED):
-        return [Reply(turn.tr("No question is open. Type `next` for one."))]
-    return [Reply(turn.tr("Skipped. Type `next` for another question."))]
+        return [_private(turn.tr("No question is open. Type `next` for one."))]
+    return [_private(turn.tr("Skipped. Type `next` for another question."))]
 
 
 async def ask(turn: Turn, command: Command) -> list[Reply]:
@@ -178,3 +178,7 @@ async def ask(turn: Turn, command: Command) -> list[Reply]:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+def _private(text: str) -> Reply:
+    return Reply(text, visibility="ephemeral")
