@@ -111,7 +111,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_export_feedback(app, args.out))
     if args.command == "usage":
         return asyncio.run(_usage(app))
-    from bot.adapters.console import run_console
+    from bot.terminal import run_console
 
     banner = None
     if args.command in (None, "run"):

@@ -19,10 +19,8 @@ LONG_MODULES = {
     "bot.i18n.detect": "the language-detection work (another issue)",
 }
 LAYER_EXCEPTIONS = {
-    "bot.adapters.console imports bot.app": "adapters still take the App",
     "bot.adapters.discord_adapter imports bot.app": "adapters still take the App",
     "bot.adapters.slack_adapter imports bot.app": "adapters still take the App",
-    "bot.grading.notes imports bot.i18n.catalog": "grade notes move with the grading work",
     "bot.i18n.glossary imports bot.bank.loader": "the detector glossary work (another issue)",
 }
 

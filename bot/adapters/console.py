@@ -8,28 +8,24 @@ import getpass
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import App
+from bot.engine.engine import ConversationEngine
 from bot.engine.events import Button, Incoming, Reply
 
 PROMPT = "> "
 CONSOLE_TENANT = "console"
 
 
-async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
-    app.engine.hold_notifications()  # until the chat below listens: grades made while resuming
-    await app.start()
-    try:
-        return await _chat(app, stdin, stdout, banner)
-    finally:
-        await app.aclose()
-
-
-async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> int:
-    engine = app.engine
+async def chat(
+    engine: ConversationEngine,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    images: Path,
+    banner: str | None = None,
+) -> int:
+    """Chat until stdin ends or `quit`; charts are saved under `images`."""
     user = getpass.getuser()
     interactive = stdin.isatty()
-
-    images = app.settings.data_dir / "charts"
 
     async def notify(_delivery, replies: list[Reply]) -> None:
         _write(stdout, replies, [], images)

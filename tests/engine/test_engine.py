@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.engine.events import Attachment, Incoming
-from bot.grading.notes import NOTES
+from bot.engine.notes import NOTES
 from bot.storage.models import Attempt
 from tests.engine.conftest import build_engine
 

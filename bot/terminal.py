@@ -1,0 +1,16 @@
+"""`interview-bot console`: the terminal chat (`bot.adapters.console`) on a started App."""
+
+from typing import TextIO
+
+from bot.adapters.console import chat
+from bot.app import App
+
+
+async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
+    app.engine.hold_notifications()  # until the chat listens: grades made while resuming
+    await app.start()
+    try:
+        images = app.settings.data_dir / "charts"
+        return await chat(app.engine, stdin, stdout, images=images, banner=banner)
+    finally:
+        await app.aclose()
