@@ -71,3 +71,17 @@ async def test_an_answered_turn_runs_at_most_three_database_transactions(fake_en
         event.remove(started.database.sync_engine, "begin", listener)
     assert "Score:" in grade.text
     assert len(begun) <= 3  # read the turn's state; close + store; grade + review
+
+
+async def test_a_thread_reply_that_beats_the_thread_attach_answers_the_question(fake_engine):
+    """Slack posts a channel question, then the adapter attaches the new thread; a reply in that
+    thread can arrive first and must still be taken as the answer."""
+    place = {"channel": "C1", "is_dm": False, "tenant": "slack:T1"}
+    (question,) = await fake_engine.handle(Incoming(text="next", user="ana", **place))
+    assert question.served_id is not None
+    reply = Incoming(text="an answer", user="ana", thread="1700000000.0001", **place)
+    (grade,) = await fake_engine.handle(reply)
+    assert "Score:" in grade.text
+    await fake_engine.attach_thread(question.served_id, "1700000000.0001")  # lands late
+    (after,) = await fake_engine.handle(reply)
+    assert "No question is open here" in after.text

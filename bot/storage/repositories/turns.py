@@ -5,9 +5,35 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.storage.models import ChannelConfig, DailyPost, ReviewCard, Served, User
+from bot.storage.models import (
+    ChannelConfig,
+    DailyPost,
+    ReviewCard,
+    Served,
+    ServedMode,
+    ServedStatus,
+    User,
+)
 from bot.storage.repositories.attempts import open_served_query
 from bot.storage.repositories.base import Store
+
+
+def awaiting_thread_query(tenant: str, user_id: int, channel: str):
+    """The user's question posted at the top level of a channel whose thread the adapter has not
+    attached yet: a reply in a thread there, racing the attach, answers it."""
+    return (
+        select(Served)
+        .where(
+            Served.tenant_id == tenant,
+            Served.user_id == user_id,
+            Served.channel == channel,
+            Served.status == ServedStatus.OPEN,
+            Served.thread.is_(None),
+            Served.mode != ServedMode.INTERVIEW,
+        )
+        .order_by(Served.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,8 @@ class TurnRepository(Store):
                         DailyPost.tenant_id == tenant, DailyPost.thread == thread
                     )
                 )
+                if post is None:
+                    served = await session.scalar(awaiting_thread_query(tenant, user.id, channel))
         return TurnState(user, config, served, post)
 
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
