@@ -40,7 +40,7 @@ def configured_adapters(app: App) -> list[Adapter]:
     if app.settings.discord_token:
         from bot.adapters.discord_adapter import DiscordAdapter
 
-        discord = DiscordAdapter(app)
+        discord = DiscordAdapter(app.engine, app.settings)
         app.scheduler.add_poster(discord.name, discord.post_daily)
         adapters.append(discord)
     if app.settings.slack_bot_token or app.settings.slack_client_id:

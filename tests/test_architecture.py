@@ -19,7 +19,6 @@ LONG_MODULES = {
     "bot.i18n.detect": "the language-detection work (another issue)",
 }
 LAYER_EXCEPTIONS = {
-    "bot.adapters.discord_adapter imports bot.app": "adapters still take the App",
     "bot.adapters.slack_adapter imports bot.app": "adapters still take the App",
     "bot.i18n.glossary imports bot.bank.loader": "the detector glossary work (another issue)",
 }

@@ -95,7 +95,7 @@ def make_app(
 async def running(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
     """The app and its Discord adapter, as `interview-bot run` starts them; closed in order."""
     await app.start()
-    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(app.engine, app.settings, guild_ready_timeout=0.05)
     try:
         await asyncio.wait_for(adapter.start(), TIMEOUT)
         yield adapter
@@ -575,7 +575,7 @@ async def test_a_wrong_token_stops_the_start(
 ) -> None:
     app = make_app(discord_token="not-the-token")
     await app.start()
-    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(app.engine, app.settings, guild_ready_timeout=0.05)
     try:
         with pytest.raises(discord.LoginFailure):
             await asyncio.wait_for(adapter.start(), TIMEOUT)
