@@ -10,7 +10,13 @@ async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | 
     app.engine.hold_notifications()  # until the chat listens: grades made while resuming
     await app.start()
     try:
-        images = app.settings.data_dir / "charts"
-        return await chat(app.engine, stdin, stdout, images=images, banner=banner)
+        return await chat(
+            app.engine,
+            stdin,
+            stdout,
+            images=app.settings.data_dir / "charts",
+            language=app.settings.default_language,
+            banner=banner,
+        )
     finally:
         await app.aclose()

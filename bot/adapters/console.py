@@ -8,6 +8,7 @@ import getpass
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console_io import READ_LIMIT, ReplyWriter, read_line
 from bot.engine.engine import ConversationEngine
 from bot.engine.events import Button, Incoming, Reply
 
@@ -21,32 +22,41 @@ async def chat(
     stdout: TextIO,
     *,
     images: Path,
+    language: str = "en",
     banner: str | None = None,
 ) -> int:
-    """Chat until stdin ends or `quit`; charts are saved under `images`."""
+    """Chat until stdin ends or `quit`; charts are saved under `images`, notes the chat itself
+    makes are in `language`."""
     user = getpass.getuser()
     interactive = stdin.isatty()
+    writer = ReplyWriter(stdout, images)
+    tr = engine.translator(language)
 
     async def notify(_delivery, replies: list[Reply]) -> None:
-        _write(stdout, replies, [], images)
+        writer.replies(replies, [])
 
     engine.add_notifier(notify)
     if banner:
-        stdout.write(banner + "\n")
-    stdout.write(
-        "interview-bot: type `help` for commands, `next` for a question, `quit` to leave.\n"
-    )
-    stdout.flush()
+        writer.line(banner)
+    writer.line("interview-bot: type `help` for commands, `next` for a question, `quit` to leave.")
     await engine.release_notifications()
     options: list[Button] = []
     while True:
         if interactive:
             stdout.write(PROMPT)
             stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line or line.strip().lower() in {"quit", "exit"}:
+        line = await asyncio.to_thread(read_line, stdin, terminal=interactive)
+        if line is None or line.text.strip().lower() in {"quit", "exit"}:
             return 0
-        text = line.rstrip("\n")
+        text = line.text
+        if line.cut:
+            writer.line(
+                tr(
+                    "✂ Your message was cut after {limit} characters, the most a terminal "
+                    "reads in one line; the rest was not read.",
+                    limit=f"{READ_LIMIT:,}",
+                )
+            )
         incoming = Incoming(text=text, user=user, tenant=CONSOLE_TENANT, user_name=user)
         choice = text.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(options):
@@ -56,22 +66,4 @@ async def chat(
             )
         replies = await engine.handle(incoming)
         options = []
-        _write(stdout, replies, options, images)
-
-
-def _write(stdout: TextIO, replies: list[Reply], options: list[Button], images: Path) -> None:
-    for reply in replies:
-        if reply.title:
-            stdout.write(f"== {reply.title} ==\n")
-        stdout.write(reply.text + "\n")
-        if reply.image is not None:  # a terminal can't show it: save it and say where
-            images.mkdir(parents=True, exist_ok=True)
-            path = images / (reply.image_name or "image.png")
-            path.write_bytes(reply.image)
-            stdout.write(f"  chart: {path.resolve()}\n")
-        for button in reply.buttons:
-            if button.action.startswith("answer:"):
-                continue  # in a terminal, the next line is the answer
-            options.append(button)
-            stdout.write(f"  [{len(options)}] {button.label}\n")
-    stdout.flush()
+        writer.replies(replies, options)

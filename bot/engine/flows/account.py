@@ -38,7 +38,8 @@ async def set_language(turn: Turn, command: Command) -> list[Reply]:
     if code == AUTO:
         return [Reply(turn.tr("I'll follow the language you write in."))]
     tr = ctx.translator(code)
-    return [Reply(tr("I'll reply in {language} from now on.", language=code))]
+    name = tr.language_name(code)
+    return [Reply(tr("I'll reply in {language} from now on.", language=name))]
 
 
 async def preference(turn: Turn, command: Command) -> list[Reply]:

@@ -198,6 +198,16 @@ class AttemptRepository(Store):
             )
             return rows.all()
 
+    async def follow_up_parents(self, served_ids: Sequence[int]) -> dict[int, int]:
+        """For each follow-up among `served_ids`, the served question it follows up."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(Served.id, Served.parent_id).where(
+                    Served.id.in_(served_ids), Served.parent_id.is_not(None)
+                )
+            )
+            return {served: parent for served, parent in rows.all()}
+
     async def attempts_for_served(self, served_ids: Sequence[int]) -> Sequence[Attempt]:
         async with self._session() as session:
             rows = await session.scalars(
