@@ -12,6 +12,8 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank.embeddings import OnnxEmbedder
@@ -23,6 +25,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.engine.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from bot.errors import ConfigError
 from bot.grading.budget import TokenBudget
 from bot.grading.cache import CacheBackend, MemoryBackend, RedisBackend, VerdictCache
 from bot.grading.grader import Grader, GradingService
@@ -170,8 +173,25 @@ class App:
     async def prepare_storage(self) -> None:
         """Bring the database schema up to date (once per App)."""
         if not self._migrated:
+            await self._check_database_reachable()
             await migrate(self.database)
             self._migrated = True
+
+    async def _check_database_reachable(self) -> None:
+        """A database that can't be opened is a setting to fix: one line (ConfigError), not a
+        traceback from deep inside the migration."""
+        try:
+            async with self.database.connect():
+                pass
+        except (OSError, SQLAlchemyError) as exc:
+            shown = make_url(self.settings.resolved_database_url).render_as_string(
+                hide_password=True
+            )
+            reason = getattr(exc, "orig", None) or exc
+            raise ConfigError(
+                f"DATABASE_URL: cannot open the database at {shown} "
+                f"({type(reason).__name__}: {reason})"
+            ) from exc
 
     async def start(self) -> None:
         """Prepare storage and pick up work a previous run left."""

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.app import App
+from bot.bank.limits import read_bounded
 from bot.bank.loader import load_bank
 from bot.bank.models import Question
 from bot.cli_output import print_json
@@ -29,7 +30,7 @@ def run(app: App, args: argparse.Namespace) -> int:
         return _check(args.path or app.settings.bank_dir)
     if not args.path.is_file():
         raise UserError(f"{args.path}: no such file")
-    return asyncio.run(_import(app, args, args.path.read_bytes()))
+    return asyncio.run(_import(app, args, read_bounded(args.path)))
 
 
 def _find(app: App, key: str, tenant: str) -> Question:

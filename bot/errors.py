@@ -11,6 +11,7 @@ class BankError(UserError):
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.reason = message  # without the place, for reports that give it themselves
         where = path or ""
         if line is not None:
             where = f"{where}:{line}" if where else f"line {line}"

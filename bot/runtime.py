@@ -123,6 +123,12 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     finally:
         for task in background:
             task.cancel()
+        # Wait for them to stop before the database closes: a scheduler tick cancelled in the
+        # middle of a query would otherwise wait on the closed pool, and the process never exit.
+        with contextlib.suppress(Exception, TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*background, return_exceptions=True), SHUTDOWN_SECONDS
+            )
         closing = [adapter.close() for adapter in adapters]
         with contextlib.suppress(Exception, TimeoutError):
             await asyncio.wait_for(

@@ -162,3 +162,36 @@ def test_language_replay_prints_one_decision_per_message(cli_env, capsys, tmp_pa
     assert decisions[0]["language"] == "es" and decisions[0]["switched"]  # "¿" is unmistakable
     assert decisions[1]["language"] == "es" and not decisions[1]["switched"]
     assert decisions[2]["language"] == "de"  # too short to detect: the locale decides
+
+
+def test_an_unreachable_database_is_one_line_and_exit_2(cli_env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:secret@127.0.0.1:1/interview")
+    script = Path(sys.executable).with_name("interview-bot")
+    done = subprocess.run(
+        [str(script), "run"], input="", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "DATABASE_URL: cannot open the database at postgresql://bot:***@127.0.0.1:1" in (
+        done.stderr
+    )
+    assert "secret" not in done.stderr
+
+
+def test_python_yaml_tags_are_one_clear_line(cli_env, capsys, tmp_path):
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("- id: a\n  number: !!python/object/apply:os.system ['echo pwned']\n")
+    code, _, err = run(capsys, "bank", "check", str(evil))
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "evil.yaml:2: YAML tag !!python/object/apply:os.system" in err
+    code, _, err = run(capsys, "bank", "import", str(evil), "--dry-run")
+    assert code == 1 and "Traceback" not in err
+    assert "evil.yaml:line 2: error: YAML tag !!python/object/apply:os.system" in err
+
+
+def test_a_bank_file_over_the_limit_is_refused_unread(cli_env, capsys, tmp_path):
+    huge = tmp_path / "huge.md"
+    huge.write_bytes(b"### 1) What?\n**Answer:** yes\n" * 200_000)  # 5.5 MB
+    code, _, err = run(capsys, "bank", "import", str(huge))
+    assert code == 2 and err.count("\n") == 1
+    assert "huge.md: is 5.5 MB; a bank file may be at most 4.0 MB" in err

@@ -15,15 +15,18 @@ import asyncio
 import contextlib
 import logging
 
+import aiohttp
+import discord
 from aiohttp import web
 
 from bot.adapters.discord.bridge import TENANT_PREFIX, Bridge
 from bot.adapters.discord.client import InterviewBot, ShardedInterviewBot, build_bot
 from bot.adapters.discord.translator import CommandTranslator
-from bot.adapters.discord_endpoints import use_endpoints
+from bot.adapters.discord_endpoints import DEFAULT_API_URL, use_endpoints
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.engine.events import Reply
+from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ class DiscordAdapter:
         if settings.discord_token is None:
             raise ValueError("the Discord adapter needs DISCORD_TOKEN")
         self._token = settings.discord_token.get_secret_value()
+        self._api_url = settings.discord_api_url or DEFAULT_API_URL
         self._engine = engine
         self.bot: InterviewBot | ShardedInterviewBot = build_bot(
             shard_count=settings.discord_shard_count,
@@ -73,11 +77,31 @@ class DiscordAdapter:
         finally:
             ready.cancel()
         if self._task in done:
-            self._task.result()  # raises why it stopped
+            self._raise_why_it_stopped(self._task)
             raise RuntimeError("the Discord bot stopped while starting")
         if ready not in done:
             log.warning("Discord: not ready after %.0f s; still connecting", READY_TIMEOUT)
         self._task.add_done_callback(_report_exit)  # from now on nobody awaits it
+
+    def _raise_why_it_stopped(self, task: "asyncio.Task[None]") -> None:
+        """What the operator must fix, in one line (ConfigError), or the error itself."""
+        try:
+            task.result()
+        except discord.LoginFailure as exc:
+            raise ConfigError(
+                "DISCORD_TOKEN: Discord refused the token (401 Unauthorized); copy the bot "
+                "token again from the Discord developer portal"
+            ) from exc
+        except discord.PrivilegedIntentsRequired as exc:
+            raise ConfigError(
+                "DISCORD_TOKEN: the bot needs the Message Content intent; enable it in the "
+                "Discord developer portal (Bot > Privileged Gateway Intents)"
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConfigError(
+                f"cannot reach Discord at DISCORD_API_URL={self._api_url} "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
 
     async def close(self) -> None:
         await self.bot.close()

@@ -6,9 +6,10 @@ work in flight. Bolt runs with `process_before_response=True`: a listener's retu
 is what answers the HTTP request, so no untracked task of Bolt's own outlives it.
 
 Modes: Socket Mode when `SLACK_APP_TOKEN` is set (no public URL needed), otherwise HTTP mode with
-`POST /slack/events` on the bot's shared server. There a request's signature (`SLACK_SIGNING_SECRET`)
-is checked on its raw bytes before anything parses it, its shape before Bolt routes it, and a
-byte-for-byte replay is dropped (`slack/http.py`, `slack/payloads.py`, `slack/dedup.py`).
+`POST /slack/events` on the bot's shared server. There a request's signature
+(`SLACK_SIGNING_SECRET`) is checked on its raw bytes before anything parses it, its shape before
+Bolt routes it, and a byte-for-byte replay is dropped (`slack/http.py`, `slack/payloads.py`,
+`slack/dedup.py`).
 With `SLACK_CLIENT_ID`/`SLACK_CLIENT_SECRET`, workspaces install the app through OAuth
 (`/slack/install`) and each workspace's token comes from the install store.
 

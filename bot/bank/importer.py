@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from bot.bank.keypoints import derive_key_points
+from bot.bank.limits import MAX_BANK_BYTES, MAX_QUESTIONS, too_large
 from bot.bank.loader import parse_yaml_entries
 from bot.bank.models import Question
 from bot.bank.text import replace_math, slugify
@@ -24,17 +25,21 @@ from bot.errors import BankError
 DEFAULT_TOPIC = "general"
 DEFAULT_DIFFICULTY = 2
 
+# Admin files can be large and hostile, so no pattern here backtracks more than linearly: runs
+# of spaces are taken possessively (`\s*+`: what follows them is never a space), and a marker
+# starts only where its run of spaces starts.
 _QUESTION_START = re.compile(
-    r"""^\s*(?P<heading>\#{1,6}\s*)?(?P<bold>\*\*)?\s*
-        (?:Q(?:uestion)?\s*)?(?P<number>\d{1,4})\s*(?P<sep>\)\.?|\.|:)\s*(?P<rest>\S.*)$""",
+    r"""^\s*+(?P<heading>\#{1,6}\s*+)?(?P<bold>\*\*)?\s*+
+        (?:Q(?:uestion)?\s*+)?(?P<number>\d{1,4})\s*+(?P<sep>\)\.?|\.|:)\s*+(?P<rest>\S.*)$""",
     re.X | re.I,
 )
-_ANSWER_MARKER = re.compile(r"(?:\*\*|\#{1,6}\s*)?\s*Answer\s*:\s*(?:\*\*)?", re.I)
-_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)\s*$")
+_ANSWER_MARKER = re.compile(r"(?:\*\*|\#{1,6})?(?<!\s)\s*Answer\s*:\s*(?:\*\*)?", re.I)
+_HEADING = re.compile(r"^\s*+(#{1,6})\s++(.*\S)\s*$")
 _BULLET = re.compile(r"^(\s*)(?:[-*•])\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _STRAY = re.compile(r"^\s*(?:[-*•]|-{3,}|\*{3,}|_{3,})\s*$")
-_TRAILING_LABEL = re.compile(r"^(.*\w.*?)\s+(\*\*[^*]{1,40}:\*\*)\s*$")
+_TRAILING_LABEL = re.compile(r"\s(\*\*[^*]{1,40}:\*\*)\s*\Z")
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,15 @@ class _RawQuestion:
 
 
 def import_bank(data: bytes, *, source: str) -> ImportResult:
-    """Parse a bank file (Markdown, or YAML in the bank schema) into questions and issues."""
+    """Parse a bank file (Markdown, or YAML in the bank schema) into questions and issues.
+    A file over the size limit is refused unparsed, with one issue saying why."""
+    if len(data) > MAX_BANK_BYTES:
+        return ImportResult(issues=[ImportIssue(1, f"{source} {too_large(len(data))}")])
     if Path(source).suffix.lower() in {".yaml", ".yml"}:
         try:
             entries = parse_yaml_entries(data, source=source)
         except BankError as exc:
-            return ImportResult(issues=[ImportIssue(exc.line or 1, str(exc))])
+            return ImportResult(issues=[ImportIssue(exc.line or 1, exc.reason)])
         return ImportResult(questions=[question for question, _, _ in entries])
     try:
         text = data.decode("utf-8-sig")
@@ -87,6 +95,10 @@ def parse_markdown(text: str) -> ImportResult:
     if not raw_questions:
         result.issues.append(ImportIssue(1, "no numbered questions found (expected '1) ...')"))
         return result
+    if len(raw_questions) > MAX_QUESTIONS:
+        count = len(raw_questions)
+        message = f"{count:,} questions; a bank file may hold at most {MAX_QUESTIONS:,}"
+        return ImportResult(issues=[ImportIssue(1, message)])
     _check_numbering(raw_questions, result)
     used_ids: set[str] = set()
     for raw in raw_questions:
@@ -283,9 +295,11 @@ def _clean_line(line: str) -> list[str]:
         text = text.strip()
     text = re.sub(r"(?<=\S) {2,}", " ", text)
     text = re.sub(r"(?<=\S) +([,;](?:\s|$))", r"\1", text)
-    label = _TRAILING_LABEL.match(text)
+    label = _TRAILING_LABEL.search(text)
     if label:
-        return [label[1], "", label[2], ""]
+        before = text[: label.start()].rstrip()
+        if _WORD_CHAR.search(before):
+            return [before, "", label[1], ""]
     return [text]
 
 

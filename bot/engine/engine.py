@@ -32,6 +32,7 @@ from bot.engine.locks import KeyedLocks
 from bot.engine.notify import Delivery, Notify, Outbox
 from bot.engine.ratelimit import RateLimiter
 from bot.engine.review import ReviewPlanner
+from bot.engine.validation import MAX_MESSAGE_CHARS, TOO_LONG, valid_action
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.regrade import RegradeQueue
@@ -138,6 +139,15 @@ class ConversationEngine:
             await repo.user(*where)
             state = await repo.turn_state(*where, incoming.channel, incoming.thread)
             assert state is not None
+        if len(incoming.text) > MAX_MESSAGE_CHARS:
+            # Refused before anything reads the text: no detection, parsing or grading.
+            tr = ctx.translator(await self._language(state, incoming, detect=False))
+            limit = f"{MAX_MESSAGE_CHARS:,}"
+            length = f"{len(incoming.text):,}"
+            return [Reply(tr(TOO_LONG, length=length, limit=limit))]
+        if incoming.action is not None and not valid_action(incoming.action):
+            tr = ctx.translator(await self._language(state, incoming, detect=False))
+            return [Reply(tr("That button is no longer valid."))]
         language = await self._language(state, incoming)
         turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
         try:
@@ -210,7 +220,7 @@ class ConversationEngine:
             return await answers.answer(turn, served, turn.incoming.text)
         return [_private(turn.tr("That button is no longer valid."))]
 
-    async def _language(self, state: TurnState, incoming: Incoming) -> str:
+    async def _language(self, state: TurnState, incoming: Incoming, *, detect: bool = True) -> str:
         """Explicit choice > detected switch > platform locale > channel default > English.
 
         Detection needs enough text and two agreeing messages in a row to switch
@@ -218,7 +228,7 @@ class ConversationEngine:
         ctx, user, config = self.context, state.user, state.config
         default = (config.language if config else None) or ctx.default_language
         state = LanguageState.from_dict(user.language_state)
-        if ctx.detector is None or incoming.action or state.explicit:
+        if not detect or ctx.detector is None or incoming.action or state.explicit:
             # An explicit choice wins anyway: no need to run detection on every message.
             return state.explicit or state.detected or primary_language(incoming.locale) or default
         decision = ctx.detector.decide(

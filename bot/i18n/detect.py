@@ -22,6 +22,7 @@ reply language once it repeats:
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -48,6 +49,7 @@ MIN_HAN_CHARS = 4  # Han alone: short Japanese can be all kanji ("質問"), unle
 MIN_MARGIN = 0.05  # langdetect's answer must lead the next language by this (see `margin`)
 SWITCH_AFTER = 2  # consecutive qualifying messages that must agree before switching
 DEFAULT_SEED = 0
+SAMPLE_CHARS = 500  # of stripped prose that scripts and langdetect are run on
 
 # langdetect names its Chinese profiles by script; both mean "zh" here.
 _PROFILES: dict[str, str] = {code: code for code in SUPPORTED if code != "zh"} | {
@@ -59,29 +61,33 @@ _LOCALE_ALIASES: dict[str, str] = {"in": "id"}
 
 # --- stripping -------------------------------------------------------------------------------
 
+# Every pattern here runs on untrusted chat text, so none may backtrack more than linearly: a
+# token pattern starts only where a token starts (`(?<!\S)`), a line pattern never crosses a
+# line, and delimited spans (`\[ … \]`) are cut by `_strip_latex`, which looks for a missing
+# closer once rather than once per opener.
 _FENCED_CODE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_LATEX = re.compile(
-    r"\$\$.*?\$\$|\$[^$\n]+\$|\\\[.*?\\\]|\\\(.*?\\\)|\\begin\{(\w+\*?)\}.*?\\end\{\1\}",
-    re.DOTALL,
-)
+_LATEX_OPEN = re.compile(r"\$\$|\$|\\\[|\\\(|\\begin\{(\w+\*?)\}")
+_LATEX_INLINE = re.compile(r"\$[^$\n]+\$")
+_LATEX_END = re.compile(r"\\end\{(\w+\*?)\}")
+_LATEX_CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PLATFORM_TOKEN = re.compile(r"<(?:[@#!][^>]*|a?:\w+:\d+|t:\d+(?::\w)?|https?://[^>]*)>")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+_PLATFORM_TOKEN = re.compile(r"<(?:[@#!][^<>]*|a?:\w+:\d+|t:\d+(?::\w)?|https?://[^<>]*)>")
 _MENTION = re.compile(r"(?<![\w@])@[\w.-]+")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 _CODE_LINE = re.compile(
     r"^(?:[ \t]{4,}|\t)\S.*$"  # indented block
-    r"|^\s*(?:>>>|\$ |#include|def |class \w+[:(]|import \w|from [\w.]+ import|return\b|"
+    r"|^[^\S\n]*(?:>>>|\$ |#include|def |class \w+[:(]|import \w|from [\w.]+ import|return\b|"
     r"pip install|print\(|SELECT |for \w+ in .*:$|if .*:$|while .*:$).*$",
     re.MULTILINE,
 )
 # A token with code punctuation between word characters: model.generate(x), q_proj, r=8.
-_CODE_TOKEN = re.compile(r"\S*\w[_=<>{}\[\]().\\|*^+]+\w\S*|\S*[_{}\[\]=<>|\\^]\S*")
-_NUMBER_TOKEN = re.compile(r"\S*\d\S*")
+_CODE_TOKEN = re.compile(r"(?<!\S)(?:\S*\w[_=<>{}\[\]().\\|*^+]+\w\S*|\S*[_{}\[\]=<>|\\^]\S*)")
+_NUMBER_TOKEN = re.compile(r"(?<!\S)\S*\d\S*")
 # Acronyms and inner capitals: RAG, LLMs, LoRA, PyTorch (ASCII only, so Turkish İ is kept).
-_ACRONYM = re.compile(r"(?<!\w)(?:[A-Z]{2,}s?|[A-Za-z]*[a-z][A-Z][A-Za-z]*)(?!\w)")
+_ACRONYM = re.compile(r"(?<!\w)(?:[A-Z]{2,}s?|(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]++)(?!\w)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -92,7 +98,7 @@ def strip_noise(text: str, glossary: Glossary | None = None) -> str:
     for pattern in (
         _FENCED_CODE,
         _INLINE_CODE,
-        _LATEX,
+        _strip_latex,
         _URL,
         _PLATFORM_TOKEN,
         _EMAIL,
@@ -104,10 +110,60 @@ def strip_noise(text: str, glossary: Glossary | None = None) -> str:
         _NUMBER_TOKEN,
         _ACRONYM,
     ):
-        text = pattern.sub(" ", text)
+        text = pattern(text) if callable(pattern) else pattern.sub(" ", text)
     if glossary is not None:
         text = glossary.remove(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _strip_latex(text: str) -> str:
+    """`text` without `$$…$$`, `$…$`, `\\[…\\]`, `\\(…\\)` and `\\begin{x}…\\end{x}`, each
+    replaced by a space; the first closer after an opener ends it, as a lazy regex would."""
+    ends: dict[str, list[int]] = {}
+    for match in _LATEX_END.finditer(text):
+        ends.setdefault(match.group(1), []).append(match.start())
+    missing: set[str] = set()  # closers not found after some position: not after any later one
+    pieces: list[str] = []
+    kept = position = 0
+    while (opener := _LATEX_OPEN.search(text, position)) is not None:
+        end = _latex_end(text, opener, ends, missing)
+        if end is None:
+            position = opener.start() + 1
+            continue
+        pieces += [text[kept : opener.start()], " "]
+        kept = position = end
+    return "".join([*pieces, text[kept:]]) if pieces else text
+
+
+def _latex_end(
+    text: str, opener: re.Match[str], ends: dict[str, list[int]], missing: set[str]
+) -> int | None:
+    """Where the span `opener` starts ends, or None when it is not closed."""
+    token = opener.group()
+    if token == "$$":
+        closed = _closer_after(text, "$$", opener.end(), missing)
+        if closed is not None:
+            return closed
+        token = "$"  # then `$…$` is tried at the same place
+    if token == "$":
+        inline = _LATEX_INLINE.match(text, opener.start())
+        return inline.end() if inline else None
+    if token in _LATEX_CLOSERS:
+        return _closer_after(text, _LATEX_CLOSERS[token], opener.end(), missing)
+    name = opener.group(1)
+    positions = ends.get(name, [])
+    index = bisect_left(positions, opener.end())
+    return positions[index] + len(name) + 6 if index < len(positions) else None
+
+
+def _closer_after(text: str, closer: str, start: int, missing: set[str]) -> int | None:
+    if closer in missing:
+        return None
+    found = text.find(closer, start)
+    if found == -1:
+        missing.add(closer)
+        return None
+    return found + len(closer)
 
 
 # --- scripts ---------------------------------------------------------------------------------
@@ -336,6 +392,10 @@ class LanguageDetector:
         self.hints = hints  # letters and chat phrases of one language (`bot.i18n.hints`)
         self.min_margin = min_margin
         self._profiles_dir = profiles_dir
+        # `decide` reads one message twice (detect, then unmistakable): the last text's stripped
+        # prose and langdetect's answer for it are kept, so neither is computed twice.
+        self._cleaned: tuple[str, str] | None = None
+        self._guessed: tuple[str, str | None] | None = None
 
     @classmethod
     def for_bank(cls, bank_dir: Path, **options: Any) -> "LanguageDetector":
@@ -355,7 +415,14 @@ class LanguageDetector:
         return factory
 
     def clean(self, text: str) -> str:
-        return strip_noise(text, self.glossary)
+        """The prose detection reads: `text` without noise, at most `SAMPLE_CHARS` of it (a
+        language shows in a few sentences; per-character scoring of more only costs time)."""
+        if self._cleaned is not None and self._cleaned[0] == text:
+            return self._cleaned[1]
+        prose = strip_noise(text)[: 3 * SAMPLE_CHARS]  # the glossary goes word by word
+        cleaned = strip_noise(prose, self.glossary)[:SAMPLE_CHARS]
+        self._cleaned = (text, cleaned)
+        return cleaned
 
     def detect(self, text: str) -> str | None:
         """The language of `text`, or None when the message should not count."""
@@ -374,6 +441,13 @@ class LanguageDetector:
     def guess(self, text: str) -> str | None:
         """langdetect's answer for `text` (no stripping, no minimum) as a supported code, or
         None when it is not clearly ahead (see `margin`)."""
+        if self._guessed is not None and self._guessed[0] == text:
+            return self._guessed[1]
+        answer = self._guess(text)
+        self._guessed = (text, answer)
+        return answer
+
+    def _guess(self, text: str) -> str | None:
         from langdetect.lang_detect_exception import LangDetectException
 
         detector = self._factory.create()

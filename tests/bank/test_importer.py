@@ -3,7 +3,9 @@ from pathlib import Path
 import pytest
 
 from bot.bank.importer import import_bank, parse_markdown
+from bot.bank.limits import MAX_BANK_BYTES
 from tests.conftest import SEED
+from tests.linear import assert_linear
 
 MESSY = Path(__file__).parent / "fixtures" / "messy-bank.md"
 
@@ -120,3 +122,52 @@ def test_unreadable_inputs_give_clear_errors():
     assert "not UTF-8" in import_bank(b"\xff\xfe\x00bad", source="bank.md").errors[0].message
     broken = import_bank(b"id: [unclosed\n", source="bank.yaml")
     assert broken.errors and "malformed YAML" in broken.errors[0].message
+
+
+# A 100 KB bank on one line took two minutes: the trailing-label pattern was quadratic.
+@pytest.mark.parametrize("unit", ["a ", "a", " ", "# ", "**a ", "Answer ", "\t"])
+def test_a_one_line_bank_imports_in_linear_time(unit: str):
+    def run(n: int) -> None:
+        parse_markdown("### 1) What?\n**Answer:** " + unit * (n // len(unit)) + "x **Note:**")
+
+    assert_linear(run, 5000, factor=10)
+
+
+def test_a_trailing_label_is_still_split_off():
+    (question,) = parse_markdown(
+        "### 1) What is RAG?\n**Answer:** Retrieval then generation.   **Why it matters:**\n"
+        "It grounds answers in documents.\n"
+    ).questions
+    assert question.reference.splitlines()[:3] == [
+        "Retrieval then generation.",
+        "",
+        "**Why it matters:**",
+    ]
+
+
+def test_a_bank_over_the_size_limit_is_refused_unparsed():
+    data = b"### 1) What?\n**Answer:** x\n" + b"y" * MAX_BANK_BYTES
+    result = import_bank(data, source="huge.md")
+    assert result.questions == []
+    (issue,) = result.errors
+    assert "huge.md is 4.0 MB; a bank file may be at most 4.0 MB" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "- id: a\n  number: !!python/object/apply:os.system ['echo hi']\n",
+            "line 2: error: YAML tag !!python/object/apply:os.system: Python object tags "
+            "are not allowed in a bank file",
+        ),
+        ("- " + "[" * 40 + "]" * 40 + "\n", "line 1: error: nested deeper than 16 levels"),
+        (  # found by the fuzz suite: a ReaderError escaped as a traceback
+            "id: a\n\x1f",
+            "line 2: error: malformed YAML: character #x001f is not allowed in YAML",
+        ),
+    ],
+)
+def test_unsafe_yaml_is_one_clear_issue(content: str, expected: str):
+    result = import_bank(content.encode(), source="bank.yaml")
+    assert result.questions == [] and [str(issue) for issue in result.issues] == [expected]

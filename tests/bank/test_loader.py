@@ -1,8 +1,12 @@
+import contextlib
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from bot.bank.loader import dump_bank, load_bank
+from bot.bank.limits import MAX_YAML_ALIASES, read_bounded
+from bot.bank.loader import dump_bank, load_bank, parse_yaml_entries
 from bot.bank_cli import curation_problems
 from bot.config import Settings
 from bot.errors import BankError
@@ -72,3 +76,69 @@ def test_dump_and_load_round_trip(tmp_path: Path):
     path = tmp_path / "bank.yaml"
     path.write_text(dump_bank(questions))
     assert load_bank(path) == questions
+
+
+def laughs(levels: int = 9, width: int = 9) -> bytes:
+    """A "billion laughs" bank: a few hundred bytes that expand to 9**8 strings."""
+    lines = ["- id: laughs", "  number: 1", "  topic: t", "  difficulty: 1", "  question: q"]
+    lines += ['  reference: &a0 "' + "lol" * 20 + '"', "  key_points: [k]", "  notes:"]
+    for level in range(1, levels):
+        items = ", ".join(f"*a{level - 1}" for _ in range(width))
+        lines.append(f"  - &a{level} [{items}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded():
+    with pytest.raises(BankError) as refused:
+        parse_yaml_entries(laughs(), source="bomb.yaml")
+    assert "expands to more than 4,194,304 characters through its aliases" in str(refused.value)
+
+
+def test_many_aliases_of_a_long_text_are_refused():
+    text = "x" * 1000
+    tags = ", ".join(["*t"] * (MAX_YAML_ALIASES + 1))
+    entry = (
+        f"- {{id: a, number: 1, topic: t, difficulty: 1, question: q, reference: &t '{text}', "
+        f"key_points: [k], tags: [{tags}]}}\n"
+    )
+    with pytest.raises(BankError, match=r"bomb\.yaml:1: more than 100 YAML aliases"):
+        parse_yaml_entries(entry.encode(), source="bomb.yaml")
+
+
+def test_a_few_aliases_are_still_fine():
+    entry = (
+        "- {id: a, number: 1, topic: t, difficulty: 1, question: q, reference: &r 'Some text.',"
+        " key_points: [*r], notes: [*r]}\n"
+    )
+    ((question, _, _),) = parse_yaml_entries(entry.encode(), source="ok.yaml")
+    assert question.key_points == ["Some text."] == question.notes
+
+
+def test_python_tags_are_refused_with_their_line(tmp_path: Path):
+    bad = tmp_path / "evil.yaml"
+    bad.write_text("- id: a\n  number: !!python/object/apply:os.system ['echo pwned']\n")
+    with pytest.raises(BankError, match=r"evil\.yaml:2: YAML tag !!python/object/apply:os.system"):
+        load_bank(bad)
+
+
+def test_bank_files_are_read_with_a_limit(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 2000)
+    with pytest.raises(BankError, match=r"big\.yaml: is 2 KB; a bank file may be at most 1 KB"):
+        read_bounded(big, limit=1024)
+    assert read_bounded(big, limit=4096) == b"#" * 2000
+
+
+def test_an_endless_stream_is_not_read_whole(tmp_path: Path):
+    fifo = tmp_path / "bank.md"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: _write_forever(fifo), daemon=True)
+    writer.start()
+    with pytest.raises(BankError, match="is larger than 1 KB"):
+        read_bounded(fifo, limit=1024)
+
+
+def _write_forever(path: Path) -> None:
+    with contextlib.suppress(BrokenPipeError), path.open("wb") as stream:
+        for _ in range(10_000):
+            stream.write(b"x" * 4096)

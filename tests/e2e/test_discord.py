@@ -32,6 +32,7 @@ from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.models import Question
 from bot.config import Settings
 from bot.engine.flows.daily import post_daily
+from bot.errors import ConfigError
 from bot.i18n.catalog import Catalog
 from tests.fakes import grader_responders
 from tests.fakes.discord_server import EPHEMERAL, FakeDiscord, FakeInteraction, RecordedRequest
@@ -577,8 +578,9 @@ async def test_a_wrong_token_stops_the_start(
     await app.start()
     adapter = DiscordAdapter(app.engine, app.settings, guild_ready_timeout=0.05)
     try:
-        with pytest.raises(discord.LoginFailure):
+        with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused the token") as err:
             await asyncio.wait_for(adapter.start(), TIMEOUT)
+        assert isinstance(err.value.__cause__, discord.LoginFailure)
     finally:
         await adapter.close()
         await app.aclose()
@@ -728,3 +730,37 @@ async def test_stats_uploads_the_progress_chart(
     (chart,) = requests[-1].files
     assert chart.filename.endswith(".png") and chart.data.startswith(b"\x89PNG")
     assert_nobody_pinged(fake)
+
+
+@pytest.mark.parametrize("case", ["bad token", "no Discord"])
+async def test_a_refused_token_or_no_discord_is_one_line_and_exit_2(
+    case: str, fake: FakeDiscord, tmp_path: Path, model_dir: Path
+) -> None:
+    api, gateway = fake.api_url, fake.gateway_url
+    if case == "no Discord":
+        port = _free_port()
+        api, gateway = f"http://127.0.0.1:{port}/api/v10", f"ws://127.0.0.1:{port}/gateway"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DISCORD_TOKEN": "bad" if case == "bad token" else fake.token,
+        "DISCORD_API_URL": api,
+        "DISCORD_GATEWAY_URL": gateway,
+        "DATA_DIR": str(tmp_path / "data"),
+        "EMBEDDING_MODEL_DIR": str(model_dir),
+        "PORT": str(_free_port()),
+    }
+    executable = Path(sys.executable).parent / "interview-bot"
+    process = await asyncio.create_subprocess_exec(
+        str(executable), "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    lines = err.decode().splitlines()
+    assert process.returncode == 2, lines
+    assert "Traceback" not in err.decode()
+    assert all(line.startswith("{") for line in lines[:-1])  # the JSON log, then one line
+    expected = {
+        "bad token": "interview-bot: DISCORD_TOKEN: Discord refused the token (401 Unauthorized)",
+        "no Discord": f"interview-bot: cannot reach Discord at DISCORD_API_URL={api}",
+    }[case]
+    assert lines[-1].startswith(expected)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from bot.app import App
 from bot.engine.events import Incoming
 from bot.engine.ratelimit import MemoryRateLimiter
+from bot.engine.validation import MAX_MESSAGE_CHARS
 from tests.engine.conftest import app_with_llm, build_engine
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
@@ -95,3 +96,31 @@ async def test_forget_me_also_removes_the_answer_text_from_the_redis_verdict_cac
         finally:
             await app.aclose()
     assert not [part for part in quoted if part in left]
+
+
+async def test_a_message_over_the_limit_is_refused_before_anything_reads_it(started: App):
+    engine = build_engine(started)
+    engine.context.detector = started.language_detector
+    spanish = "La atención pondera cada palabra según su relevancia para la consulta. " * 70
+    assert len(spanish) > MAX_MESSAGE_CHARS
+    (refusal,) = await engine.handle(say(spanish))  # no question open: not an answer either
+    assert f"{len(spanish):,} characters long; the limit is 4,000" in refusal.text
+    user = await started.repository.user("global", "ada")
+    assert user.language_state in (None, {})  # detection never ran on it
+    (asked,) = await engine.handle(say("ask " + "what is attention " * 300))
+    assert "characters long; the limit is 4,000" in asked.text
+    await engine.handle(say("next"))
+    (refused,) = await engine.handle(say("x" * 1_000_000))
+    assert "1,000,000 characters long" in refused.text
+    (hint,) = await engine.handle(say("hint"))
+    assert "Hint" in hint.text  # the question stays open
+
+
+async def test_odd_button_ids_are_refused_not_crashed(started: App):
+    engine = build_engine(started)
+    await engine.handle(say("next"))
+    for action in ("hint:²", "reveal:" + "9" * 5000, "skip:99999999999999999999", "hint:١٢"):
+        (reply,) = await engine.handle(say("", action=action))
+        assert reply.text == "That button is no longer valid."
+    (hint,) = await engine.handle(say("hint"))
+    assert "Hint" in hint.text

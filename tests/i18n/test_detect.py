@@ -18,10 +18,12 @@ from bot.i18n.detect import (
     normalize_language,
     parse_language_command,
     script_language,
+    strip_noise,
 )
 from bot.i18n.glossary import Glossary, build_glossary
 from bot.i18n.hints import SHORT_PHRASES, letter_hint, normalize, phrase_hint
 from bot.i18n.replay import replay
+from tests.linear import assert_linear
 
 SPANISH_ANSWER = (
     "Uso LoRA adapters en attention layers del transformer, fine-tuning con prompt tuning, "
@@ -365,3 +367,20 @@ def test_one_unmistakable_message_moves_off_a_mere_locale(detector):
     russian_quote = detector.decide(settled, "он сказал: трансформеры работают", locale="es-ES")
     assert spanish_user.language == "es"
     assert russian_quote.language == "es"  # a detected language still needs two messages
+
+
+# One word of many thousand characters froze the event loop for minutes: the token patterns
+# tried every position of the word and scanned to its end from each.
+@pytest.mark.parametrize(
+    "unit", ["a", "a.", "é", "1", "<@", "\\[", "\\begin{x}", "aA", " \n", "x@", "$$a"]
+)
+def test_noise_stripping_takes_linear_time_on_hostile_text(unit: str):
+    assert_linear(lambda n: strip_noise(unit * (n // len(unit)) + "1"), 2000, factor=8)
+
+
+def test_linear_stripping_removes_what_it_removed_before():
+    text = (
+        "Uso $x^2$ y $$\\sum_i$$ y \\[a\\] y \\(b\\) \\begin{eq}x\\end{eq} fin; "
+        "mail a.b+c@d.com, <@U123|bob>, LoRA, PyTorch, q_proj, r=8, model.generate(x), 42x"
+    )
+    assert strip_noise(text) == "Uso y y y fin; mail , , , ,"

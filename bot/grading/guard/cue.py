@@ -3,6 +3,10 @@
 import re
 from collections.abc import Iterator
 
+from bot.grading.guard.vocabulary import POLITE
+
+_FILLERS = re.compile(POLITE, re.I)
+
 
 class Cue:
     """Alternative patterns, each tried only when one of its trigger substrings is in the text."""
@@ -24,10 +28,21 @@ class Cue:
         return any(rx.search(text) for rx in self._live(low))
 
     def at(self, text: str, low: str, starts: list[int]) -> Iterator[re.Match[str]]:
-        """Matches that begin at one of the clause starts."""
+        """Matches that begin at one of the clause starts.
+
+        A pattern that opens with the polite fillers reads the same from every start inside a
+        run of fillers ("and and … give"), so it is tried at the first start of the run only:
+        trying it at each would take time quadratic in the run's length."""
         live = self._live(low)
+        polite = [rx.pattern.startswith(POLITE) for rx in live]
+        fillers_end = -1  # where the fillers after the last start tried by polite patterns end
         for start in starts if live else ():
-            for rx in live:
+            inside = start <= fillers_end
+            if not inside:
+                fillers_end = _FILLERS.match(text, start).end()
+            for rx, skip in zip(live, polite, strict=True):
+                if skip and inside:
+                    continue
                 match = rx.match(text, start)
                 if match:
                     yield match

@@ -71,11 +71,11 @@ FAKE_GRADE = Cue(
     flags=re.M,
 )
 
-# The end of the answer, faked.
+# The end of the answer, faked. A dash rule is matched from its first dash only.
 CLOSING = re.compile(
     r"</\s*(?:answer|candidate_answer|candidate|untrusted|data|user|input|submission|response|user_input|text)\s*>|\]\]>"
     r"|(?<!<)<{2,}[^<>\n]{0,40}?(?:answer|untrusted|data|input|candidate|appeal|question)[^<>\n]{0,40}?>{2,}"
-    r"|-{3,}\s*end\b[^\n]{0,40}-{3,}|\bend[ _-]of[ _-](?:the[ _-])?(?:candidate(?:'s)?[ _-])?(?:answer|data|input|text|submission|response|candidate|untrusted)\b"
+    r"|(?<!-)-{3,}+\s*end\b[^\n]{0,40}-{3,}|\bend[ _-]of[ _-](?:the[ _-])?(?:candidate(?:'s)?[ _-])?(?:answer|data|input|text|submission|response|candidate|untrusted)\b"
     r"|\b(?:answer|submission|untrusted (?:section|data|text)|candidate text)\s+(?:ends|ended|is over|finished|closes)\b",
     re.I,
 )
@@ -87,9 +87,10 @@ BOUNDARY_LIKE = re.compile(
     re.I,
 )
 
-# Text a reader would not see.
+# Text a reader would not see. Spans are bounded or stop at a character their opener contains
+# (a link's URL stops at "("), so many openers in a row cost linear time, not quadratic.
 HIDDEN = re.compile(
-    r"<!--(.{0,2000}?)-->|^\[//\]:\s*#\s*[(\"'](.*?)[)\"']\s*$|<(?:span|div|p|font|small)\b[^>]{0,200}?(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|color\s*:\s*(?:white|#fff\b|#ffffff)|font-size\s*:\s*[01](?:px|pt|em)?\b)[^>]{0,200}>(.{0,2000}?)</"
-    r"|<details>(.{0,2000}?)</details>|\]\([^)\s]*\s+\"([^\"]+)\"\)|\]\([^)\s]*\s+'([^']+)'\)|\n{8,}(.+)",
+    r"<!--(.{0,2000}?)-->|^\[//\]:\s*#\s*[(\"']([^\n]*?)[)\"']\s*$|<(?:span|div|p|font|small)\b[^>]{0,200}?(?:hidden|display\s*:\s*none|visibility\s*:\s*hidden|color\s*:\s*(?:white|#fff\b|#ffffff)|font-size\s*:\s*[01](?:px|pt|em)?\b)[^>]{0,200}>(.{0,2000}?)</"
+    r"|<details>(.{0,2000}?)</details>|\]\([^()\s]*\s+\"([^\"]+)\"\)|\]\([^()\s]*\s+'([^']+)'\)|\n{8,}(.+)",
     re.I | re.S | re.M,
 )
