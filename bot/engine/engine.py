@@ -147,7 +147,7 @@ class ConversationEngine:
             return [Reply(tr(TOO_LONG, length=length, limit=limit))]
         if incoming.action is not None and not valid_action(incoming.action):
             tr = ctx.translator(await self._language(state, incoming, detect=False))
-            return [Reply(tr("That button is no longer valid."))]
+            return [_private(tr("That button is no longer valid."))]
         language = await self._language(state, incoming)
         turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
         try:
