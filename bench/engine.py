@@ -2,7 +2,8 @@
 
 Run: EMBEDDING_MODEL_DIR=../shared/models/all-MiniLM-L6-v2/onnx python bench/engine.py
 
-- overhead: `next` + answer turns with the grader stubbed (storage, routing, rendering only);
+- overhead: `next` + answer turns with the grader stubbed (storage, routing, rendering only), and
+  the database transactions each kind of turn runs (counted by a SQLAlchemy "begin" listener);
 - throughput: 200 simulated users answering at once, stubbed grader;
 - a real offline grade per answer through the engine;
 - RSS after warm-up; process start to the console's first prompt.
@@ -16,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sqlalchemy import event
 
 from bot.app import App
 from bot.config import Settings
@@ -52,26 +55,59 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+ANSWER = "Attention weights are dropped with probability p and rescaled at training time."
+
+
 async def turn_pair(engine: ConversationEngine, user: str) -> float:
     start = time.perf_counter()
     replies = await engine.handle(Incoming(text="next", user=user))
-    answer = "Attention weights are dropped with probability p and rescaled at training time."
     if replies:
-        await engine.handle(Incoming(text=answer, user=user))
+        await engine.handle(Incoming(text=ANSWER, user=user))
     return (time.perf_counter() - start) / 2
+
+
+class Transactions:
+    """Counts transactions begun on the database engine."""
+
+    def __init__(self, database) -> None:
+        self.count = 0
+        event.listen(database.sync_engine, "begin", self._begun)
+
+    def _begun(self, _connection) -> None:
+        self.count += 1
+
+
+async def transactions_per_turn(engine: ConversationEngine, counter: Transactions) -> None:
+    next_turns, answer_turns = [], []
+    for i in range(20):
+        await engine.handle(Incoming(text="help", user=f"tx{i}"))  # a known user from here on
+        before = counter.count
+        await engine.handle(Incoming(text="next", user=f"tx{i}"))
+        next_turns.append(counter.count - before)
+        before = counter.count
+        await engine.handle(Incoming(text=ANSWER, user=f"tx{i}"))
+        answer_turns.append(counter.count - before)
+    print(
+        f"database transactions per turn: answered turn max {max(answer_turns)} "
+        f"(median {statistics.median(answer_turns):g}), `next` turn max {max(next_turns)}"
+    )
 
 
 async def measure(tmp: str) -> None:
     app = App(Settings(data_dir=Path(tmp)))
     await app.bank.ingest_all()
     await app.start()
-    stub = ConversationEngine(app.bank, app.repository, StubGrader(), app.catalog, seed=1)
+    stub = app.build_engine(grader=StubGrader(), seed=1, detect_language=False, limit_rate=False)
     for i in range(20):
         await turn_pair(stub, f"warm{i}")
+    await transactions_per_turn(stub, Transactions(app.database))
+    cpu = time.process_time()
     overhead = [await turn_pair(stub, "solo") * 1000 for _ in range(300)]
+    cpu_per_turn = (time.process_time() - cpu) * 1000 / (2 * len(overhead))
     print(
         f"engine overhead per turn (grader stubbed): p50 {statistics.median(overhead):.1f} ms"
-        f"  p99 {pct(overhead, 0.99):.1f} ms  (n={len(overhead)})"
+        f"  p99 {pct(overhead, 0.99):.1f} ms  (n={len(overhead)}); "
+        f"CPU {cpu_per_turn:.1f} ms per turn (all threads)"
     )
 
     start = time.perf_counter()

@@ -1,6 +1,13 @@
-"""The object graph, built in one place from Settings. Parts are created on first use."""
+"""The object graph, built in one place from Settings. Parts are created on first use.
+
+Tests and benches override parts explicitly: an already loaded embedder as a constructor
+argument, and engines with other parts (a seed, a stub grader) through `build_engine`. A part that
+holds connections registers how to close it when it is built, and `aclose` closes those, newest
+first (dependents before what they depend on).
+"""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -14,13 +21,14 @@ from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
 from bot.bank.tenant_files import TenantBankFiles
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.engine.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.errors import ConfigError
 from bot.grading.budget import TokenBudget
 from bot.grading.cache import CacheBackend, MemoryBackend, RedisBackend, VerdictCache
-from bot.grading.grader import GradingService
+from bot.grading.grader import Grader, GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.llm import LLMGrader
 from bot.grading.offline import OfflineGrader
@@ -33,20 +41,30 @@ from bot.llm.prompts import PromptLibrary
 from bot.observability.metrics import Metrics
 from bot.redis_link import RedisLink
 from bot.resources import resource_dir
-from bot.scheduling.clock import SystemClock
 from bot.scheduling.daily import DailyScheduler
 from bot.storage.database import create_engine, migrate
 from bot.storage.repository import Repository
 
 
 class App:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: OnnxEmbedder | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
         self.settings = settings
+        self._embedder = embedder
+        self._catalog = catalog
         self._migrated = False
         self._warm_up: asyncio.Task[None] | None = None
+        self._closers: list[Callable[[], Awaitable[object]]] = []
 
     @cached_property
     def embedder(self) -> OnnxEmbedder:
+        if self._embedder is not None:
+            return self._embedder
         return OnnxEmbedder(
             self.settings.embedding_model_dir, batch_size=self.settings.embedding_batch_size
         )
@@ -67,7 +85,9 @@ class App:
 
     @cached_property
     def database(self) -> AsyncEngine:
-        return create_engine(self.settings.resolved_database_url)
+        database = create_engine(self.settings.resolved_database_url)
+        self._closers.append(database.dispose)
+        return database
 
     @cached_property
     def repository(self) -> Repository:
@@ -75,19 +95,35 @@ class App:
 
     @cached_property
     def catalog(self) -> Catalog:
+        if self._catalog is not None:
+            return self._catalog
         return Catalog(Path(__file__).resolve().parent / "i18n" / "locales")
 
     @cached_property
     def engine(self) -> ConversationEngine:
+        return self.build_engine()
+
+    def build_engine(
+        self,
+        *,
+        grader: Grader | None = None,
+        seed: int | None = None,
+        detect_language: bool = True,
+        limit_rate: bool = True,
+    ) -> ConversationEngine:
+        """An engine on this App's parts; tests and benches swap a part (a stub grader, a
+        fixed seed) or leave one out (language detection, rate limits)."""
+        grading = grader or self.grading
         return ConversationEngine(
             self.bank,
             self.repository,
-            self.grading,
+            grading,
             self.catalog,
-            regrades=self.regrades if self.grading.uses_llm else None,
+            regrades=self.regrades if grading.uses_llm else None,
             default_language=self.settings.default_language,
-            detector=self.language_detector,
-            limiter=self.rate_limiter,
+            seed=seed,
+            detector=self.language_detector if detect_language else None,
+            limiter=self.rate_limiter if limit_rate else None,
             on_message=self.metrics.count_message,
             machine_translator=(
                 MachineTranslator(self.chat, self.prompts, self.repository)
@@ -99,28 +135,36 @@ class App:
     @cached_property
     def redis(self) -> RedisLink | None:
         """The one Redis connection (rate limits, verdict cache), or None without REDIS_URL."""
-        return RedisLink(self.settings.redis_url) if self.settings.redis_url else None
+        if not self.settings.redis_url:
+            return None
+        link = RedisLink(self.settings.redis_url)
+        self._closers.append(link.aclose)
+        return link
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:
         limit = self.settings.answers_per_minute
-        if self.redis is not None:
-            return RedisRateLimiter(self.redis, limit)
-        return MemoryRateLimiter(limit)
+        limiter: RateLimiter = (
+            RedisRateLimiter(self.redis, limit)
+            if self.redis is not None
+            else MemoryRateLimiter(limit)
+        )
+        self._closers.append(limiter.close)
+        return limiter
 
     @cached_property
     def metrics(self) -> Metrics:
-        metrics = Metrics()
-        metrics.watch(self)
-        return metrics
+        return Metrics()
 
     @cached_property
     def scheduler(self) -> DailyScheduler:
-        return DailyScheduler(
+        scheduler = DailyScheduler(
             self.engine,
             SystemClock(),
             catch_up=timedelta(minutes=self.settings.daily_catch_up_minutes),
         )
+        self.metrics.track_scheduler(scheduler)
+        return scheduler
 
     @cached_property
     def language_detector(self) -> LanguageDetector:
@@ -183,7 +227,10 @@ class App:
         breaker = CircuitBreaker(
             failures=settings.llm_breaker_failures, cooldown=settings.llm_breaker_cooldown
         )
-        return ChatModel(options, breaker)
+        chat = ChatModel(options, breaker)
+        self.metrics.track_chat(chat)
+        self._closers.append(chat.aclose)
+        return chat
 
     @cached_property
     def verdict_cache(self) -> VerdictCache:
@@ -191,11 +238,14 @@ class App:
         backend: CacheBackend = MemoryBackend(settings.grade_cache_size)
         if self.redis is not None:
             backend = RedisBackend(self.redis, ttl=settings.grade_cache_ttl, fallback=backend)
-        return VerdictCache(
+        cache = VerdictCache(
             backend,
             embed=self.embedder.aembed,
             semantic_threshold=settings.semantic_cache_threshold,
         )
+        self.metrics.track_cache(cache)
+        self._closers.append(cache.close)
+        return cache
 
     @cached_property
     def grading(self) -> GradingService:
@@ -214,22 +264,16 @@ class App:
 
     @cached_property
     def regrades(self) -> RegradeQueue:
-        return RegradeQueue(self.grading.regrade, retry_every=self.settings.regrade_retry_seconds)
+        queue = RegradeQueue(self.grading.regrade, retry_every=self.settings.regrade_retry_seconds)
+        self.metrics.track_regrades(queue)
+        self._closers.append(queue.stop)
+        return queue
 
     async def aclose(self) -> None:
-        """Release connections the parts opened (Redis); safe to call more than once."""
+        """Release what the parts built so far opened; safe to call more than once."""
         if self._warm_up is not None:
             await self._warm_up  # a thread can't be cancelled; it ends on its own
             self._warm_up = None
-        if "regrades" in self.__dict__:
-            await self.regrades.stop()
-        if "rate_limiter" in self.__dict__:
-            await self.rate_limiter.close()
-        if "verdict_cache" in self.__dict__:
-            await self.verdict_cache.close()
-        if self.__dict__.get("chat") is not None:
-            await self.chat.aclose()
-        if self.__dict__.get("redis") is not None:
-            await self.redis.aclose()
-        if "database" in self.__dict__:
-            await self.database.dispose()
+        closers, self._closers = self._closers, []
+        for close in reversed(closers):
+            await close()

@@ -9,7 +9,7 @@ from bot.app import App
 from bot.bank.limits import read_bounded
 from bot.bank.loader import load_bank
 from bot.bank.models import Question
-from bot.cli import print_json
+from bot.cli_output import print_json
 from bot.errors import UserError
 
 KEY_POINTS_RANGE = (3, 7)

@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -127,7 +126,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_export_feedback(app, args.out))
     if args.command == "usage":
         return asyncio.run(_usage(app))
-    from bot.adapters.console import run_console
+    from bot.terminal import run_console
 
     banner = None
     if args.command in (None, "run"):
@@ -154,13 +153,14 @@ async def _usage(app: "App") -> int:
         await app.aclose()
     if not rows:
         print("No LLM tokens used yet.")
-    for tenant, day, tokens in rows:
-        print(f"{day}  {tenant}  {tokens} tokens")
+    for row in rows:
+        print(f"{row.day}  {row.tenant}  {row.tokens} tokens")
     return 0
 
 
 async def _export_feedback(app: "App", out: Path | None) -> int:
     import csv
+    import dataclasses
     import io
 
     await app.start()
@@ -182,7 +182,7 @@ async def _export_feedback(app: "App", out: Path | None) -> int:
     ]
     writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(dataclasses.asdict(row) for row in rows)
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:
@@ -199,8 +199,3 @@ async def _ingest(app: "App") -> int:
             f"({report.embedded} embedded)"
         )
     return 0
-
-
-def print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")

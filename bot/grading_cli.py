@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from rich.progress import Progress
 
 from bot.bank.keypoints import derive_key_points
-from bot.cli import print_json
+from bot.cli_output import print_json
+from bot.engine.notes import notes_for
 from bot.errors import UserError
 from bot.grading.dataset import read_rows
 from bot.grading.models import Grade, GradeRequest
-from bot.grading.notes import notes_for
 from bot.grading.stats import agreement
 
 if TYPE_CHECKING:

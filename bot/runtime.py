@@ -1,10 +1,10 @@
 """`interview-bot run`: every adapter whose credentials are set, one HTTP server, until SIGTERM.
 
-Each adapter has `start()` and `close()`, and may have `ready` (connected) and `post_daily` (a
-poster for the daily scheduler). The HTTP server on `PORT` carries `/healthz` (liveness),
-`/readyz` (database writable, Chroma, Redis, LLM circuit, adapters; see
-`bot.observability.readiness`), `/metrics` (Prometheus) and whatever routes
-adapters add (Slack's `/slack/events` in HTTP mode).
+Each adapter has `start()` and `close()`, and may have `ready` (connected). The adapters are
+built here, where each one's daily-question poster is handed to the scheduler. The HTTP server
+on `PORT` carries `/healthz` (liveness), `/readyz` (database writable, Chroma, Redis, LLM circuit,
+adapters; see `bot.observability.readiness`), `/metrics` (Prometheus) and whatever routes adapters
+add (Slack's `/slack/events` in HTTP mode).
 
 On SIGTERM: adapters stop taking work and close their gateways, the scheduler and background
 re-grades stop (provisional grades stay stored and are re-queued at the next start), and the
@@ -35,15 +35,20 @@ class Adapter(Protocol):
 
 
 def configured_adapters(app: App) -> list[Adapter]:
+    """Every adapter whose credentials are set, each with its daily poster registered."""
     adapters: list[Adapter] = []
     if app.settings.discord_token:
         from bot.adapters.discord_adapter import DiscordAdapter
 
-        adapters.append(DiscordAdapter(app))
+        discord = DiscordAdapter(app.engine, app.settings)
+        app.scheduler.add_poster(discord.name, discord.post_daily)
+        adapters.append(discord)
     if app.settings.slack_bot_token or app.settings.slack_client_id:
         from bot.adapters.slack_adapter import SlackAdapter
 
-        adapters.append(SlackAdapter(app))
+        slack = SlackAdapter(app)
+        app.scheduler.add_poster(slack.name, slack.post_daily)
+        adapters.append(slack)
     return adapters
 
 
@@ -101,9 +106,6 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     web_app.router.add_get("/metrics", metrics_view(app))
     for adapter in adapters:
         adapter.add_routes(web_app)
-        poster = getattr(adapter, "post_daily", None)
-        if poster is not None:
-            app.scheduler.add_poster(adapter.name, poster)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "0.0.0.0", app.settings.port)

@@ -46,17 +46,14 @@ def settings(tmp_path: Path, model_dir: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, embedder: OnnxEmbedder) -> App:
-    app = App(settings)
-    app.__dict__["embedder"] = embedder  # share the loaded model (cached_property slot)
-    return app
+    return App(settings, embedder=embedder)  # one loaded model for every test
 
 
 @pytest.fixture(scope="session")
 def ingested_chroma(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Path:
     """A Chroma folder holding the shipped bank, made once and copied by each test that reads."""
     data_dir = tmp_path_factory.mktemp("ingested")
-    app = App(Settings(_env_file=None, data_dir=data_dir))
-    app.__dict__["embedder"] = embedder
+    app = App(Settings(_env_file=None, data_dir=data_dir), embedder=embedder)
     asyncio.run(app.bank.ingest_all())
     return data_dir / "chroma"
 

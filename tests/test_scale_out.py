@@ -35,8 +35,7 @@ async def test_two_instances_share_the_work(shared_services, chroma_server, tmp_
             chroma_host="127.0.0.1",
             chroma_port=chroma_server,
         )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
+        app = App(settings, embedder=embedder)
         apps.append(app)
     await reset_postgres(apps[0].database)
     await apps[0].bank.ingest_all()

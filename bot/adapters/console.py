@@ -5,31 +5,32 @@ Buttons are shown as numbered options; typing the number presses the button.
 
 import asyncio
 import getpass
+from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.console_io import READ_LIMIT, ReplyWriter, read_line
-from bot.app import App
+from bot.engine.engine import ConversationEngine
 from bot.engine.events import Button, Incoming, Reply
 
 PROMPT = "> "
 CONSOLE_TENANT = "console"
 
 
-async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
-    app.engine.hold_notifications()  # until the chat below listens: grades made while resuming
-    await app.start()
-    try:
-        return await _chat(app, stdin, stdout, banner)
-    finally:
-        await app.aclose()
-
-
-async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> int:
-    engine = app.engine
+async def chat(
+    engine: ConversationEngine,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    images: Path,
+    language: str = "en",
+    banner: str | None = None,
+) -> int:
+    """Chat until stdin ends or `quit`; charts are saved under `images`, notes the chat itself
+    makes are in `language`."""
     user = getpass.getuser()
     interactive = stdin.isatty()
-    writer = ReplyWriter(stdout, app.settings.data_dir / "charts")
-    tr = engine.translator(app.settings.default_language)
+    writer = ReplyWriter(stdout, images)
+    tr = engine.translator(language)
 
     async def notify(_delivery, replies: list[Reply]) -> None:
         writer.replies(replies, [])

@@ -23,7 +23,8 @@ from bot.adapters.discord.bridge import TENANT_PREFIX, Bridge
 from bot.adapters.discord.client import InterviewBot, ShardedInterviewBot, build_bot
 from bot.adapters.discord.translator import CommandTranslator
 from bot.adapters.discord_endpoints import DEFAULT_API_URL, use_endpoints
-from bot.app import App
+from bot.config import Settings
+from bot.engine.engine import ConversationEngine
 from bot.engine.events import Reply
 from bot.errors import ConfigError
 
@@ -36,22 +37,22 @@ READY_TIMEOUT = 60.0  # then start() returns anyway; discord.py keeps connecting
 class DiscordAdapter:
     name = "discord"
 
-    def __init__(self, app: App, *, guild_ready_timeout: float = 0.5) -> None:
+    def __init__(
+        self, engine: ConversationEngine, settings: Settings, *, guild_ready_timeout: float = 0.5
+    ) -> None:
         """`guild_ready_timeout`: how long discord.py waits for more guilds after the last one
         arrives before it reports ready (tests shorten it)."""
-        settings = app.settings
         if settings.discord_token is None:
             raise ValueError("the Discord adapter needs DISCORD_TOKEN")
         self._token = settings.discord_token.get_secret_value()
         self._api_url = settings.discord_api_url or DEFAULT_API_URL
-        self._app = app
+        self._engine = engine
         self.bot: InterviewBot | ShardedInterviewBot = build_bot(
             shard_count=settings.discord_shard_count,
             shard_ids=settings.discord_shard_ids,
             guild_ready_timeout=guild_ready_timeout,
         )
         use_endpoints(self.bot, settings.discord_api_url, settings.discord_gateway_url)
-        engine = app.engine
         self.bridge = Bridge(engine, self.bot)
         self.bot.router = self.bridge
         self.bot.translator = CommandTranslator(engine.translator, engine.languages)
@@ -66,7 +67,7 @@ class DiscordAdapter:
         raises what stopped it (a wrong token, privileged intents not enabled)."""
         if self._task is not None:
             return
-        self._app.engine.add_notifier(self.bridge.notify)
+        self._engine.add_notifier(self.bridge.notify)
         self._task = asyncio.create_task(self.bot.start(self._token), name="discord-bot")
         ready = asyncio.create_task(self.bot.wait_until_ready())
         try:

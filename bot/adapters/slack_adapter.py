@@ -50,6 +50,7 @@ from bot.engine.events import Attachment, Incoming, Reply
 from bot.engine.validation import MAX_ANSWER_CHARS, problem
 from bot.errors import ConfigError
 from bot.i18n.catalog import Translator
+from bot.i18n.locale import primary_language
 
 log = logging.getLogger(__name__)
 
@@ -548,7 +549,7 @@ class SlackAdapter:
         return Profile(profile.locale, name, profile.is_admin or self._admins(team, user))
 
     def _tr(self, who: Profile) -> Translator:
-        code = (who.locale or "").replace("_", "-").split("-")[0].lower()
+        code = primary_language(who.locale)
         return self._engine.translator(code or self._app.settings.default_language)
 
     async def _attachments(

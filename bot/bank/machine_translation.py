@@ -4,20 +4,31 @@ is translated once per language."""
 
 import json
 import logging
+from typing import Protocol
 
 from bot.bank.models import Question
 from bot.bank.translations import TranslatedEntry
 from bot.llm.chat import ChatModel, LLMUnavailable
 from bot.llm.prompts import PromptLibrary
-from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+
+
+class TranslationStore(Protocol):
+    """Where machine translations are kept, by content hash and language (the database)."""
+
+    async def machine_translation(self, content_hash: str, language: str) -> dict | None: ...
+    async def save_machine_translation(
+        self, question_id: str, content_hash: str, language: str, entry: dict
+    ) -> None: ...
 
 
 class MachineTranslator:
     PROMPT = "translate"
 
-    def __init__(self, chat: ChatModel, prompts: PromptLibrary, repository: Repository) -> None:
+    def __init__(
+        self, chat: ChatModel, prompts: PromptLibrary, repository: TranslationStore
+    ) -> None:
         self._chat = chat
         self._prompts = prompts
         self._repo = repository

@@ -2,8 +2,8 @@
 
 from bot.bank.models import Question
 from bot.engine.events import Button, Reply
+from bot.engine.notes import notes_for
 from bot.grading.models import Grade
-from bot.grading.notes import notes_for
 from bot.i18n.catalog import N_, Translator
 
 DIFFICULTY_NAMES = {1: N_("easy"), 2: N_("medium"), 3: N_("hard")}

@@ -2,14 +2,20 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
-from bot.storage.repository import Repository
+
+class TokenLedger(Protocol):
+    """Where the tokens spent per tenant and day are kept (the usage repository)."""
+
+    async def tokens_used(self, tenant: str, day: str) -> int: ...
+    async def add_tokens(self, tenant: str, day: str, tokens: int) -> None: ...
 
 
 class TokenBudget:
     def __init__(
         self,
-        repository: Repository,
+        repository: TokenLedger,
         daily_tokens: int | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:

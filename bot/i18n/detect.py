@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.i18n.glossary import Glossary, build_glossary
 from bot.i18n.hints import function_word_vote, has_chinese_only, letter_hint, phrase_hint
+from bot.i18n.locale import primary_language
 
 if TYPE_CHECKING:
     from langdetect.detector import Detector
@@ -252,7 +253,7 @@ def normalize_language(value: str | None) -> str | None:
     "es-419", "ja"), or None when it is empty or not supported."""
     if not value:
         return None
-    primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    primary = primary_language(value) or ""
     primary = _LOCALE_ALIASES.get(primary, primary)
     return primary if primary in SUPPORTED else None
 

@@ -1,19 +1,37 @@
 """Prometheus metrics on `/metrics`, in a registry of our own (no process-wide default).
 
 Counters that parts already keep (LLM tokens, retries, cache hits, queue depth, daily posts) are
-read at scrape time by a collector, so those parts don't depend on prometheus-client.
+read at scrape time by a collector, so those parts don't depend on prometheus-client. The
+composition root registers each part when it builds it (`track_*`); a part never built reads 0.
 """
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-if TYPE_CHECKING:
-    from bot.app import App
-
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60)
+
+
+class ChatCounters(Protocol):
+    tokens_used: int
+    failures: int
+    retries: int
+
+
+class CacheCounters(Protocol):
+    hits: dict[str, int]
+
+
+class QueueDepth(Protocol):
+    @property
+    def pending(self) -> int: ...
+
+
+class PostCounters(Protocol):
+    posted: int
+    missed: int
 
 
 class Metrics:
@@ -27,6 +45,11 @@ class Metrics:
             registry=self.registry,
         )
         self.messages: Counter[str] = Counter()
+        self.chat: ChatCounters | None = None
+        self.cache: CacheCounters | None = None
+        self.regrades: QueueDepth | None = None
+        self.scheduler: PostCounters | None = None
+        self.registry.register(_PartsCollector(self))
 
     def observe_grade(self, grader: str, seconds: float) -> None:
         self.grading_seconds.labels(grader=grader).observe(seconds)
@@ -34,27 +57,35 @@ class Metrics:
     def count_message(self, platform: str) -> None:
         self.messages[platform] += 1
 
-    def watch(self, app: "App") -> None:
-        self.registry.register(_AppCollector(app, self))
+    def track_chat(self, chat: ChatCounters) -> None:
+        self.chat = chat
+
+    def track_cache(self, cache: CacheCounters) -> None:
+        self.cache = cache
+
+    def track_regrades(self, queue: QueueDepth) -> None:
+        self.regrades = queue
+
+    def track_scheduler(self, scheduler: PostCounters) -> None:
+        self.scheduler = scheduler
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
-class _AppCollector:
-    def __init__(self, app: "App", metrics: Metrics) -> None:
-        self._app = app
+class _PartsCollector:
+    def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
 
     def collect(self):
-        app, parts = self._app, self._app.__dict__
+        metrics = self._metrics
         messages = CounterMetricFamily(
             "interview_bot_messages", "Messages handled", labels=["platform"]
         )
-        for platform, count in self._metrics.messages.items():
+        for platform, count in metrics.messages.items():
             messages.add_metric([platform], count)
         yield messages
-        chat = parts.get("chat")
+        chat = metrics.chat
         tokens = CounterMetricFamily("interview_bot_llm_tokens", "LLM tokens used")
         errors = CounterMetricFamily("interview_bot_llm_errors", "LLM calls that failed")
         retries = CounterMetricFamily("interview_bot_llm_retries", "LLM attempts retried")
@@ -62,15 +93,15 @@ class _AppCollector:
         errors.add_metric([], chat.failures if chat else 0)
         retries.add_metric([], chat.retries if chat else 0)
         yield from (tokens, errors, retries)
-        cache = parts.get("verdict_cache")
+        cache = metrics.cache
         hits = CounterMetricFamily("interview_bot_cache_hits", "Grade cache hits", labels=["kind"])
         for kind in ("exact", "semantic"):
             hits.add_metric([kind], cache.hits[kind] if cache else 0)
         yield hits
         queue = GaugeMetricFamily("interview_bot_regrade_queue_depth", "Re-grades waiting")
-        queue.add_metric([], app.regrades.pending if "regrades" in parts else 0)
+        queue.add_metric([], metrics.regrades.pending if metrics.regrades else 0)
         yield queue
-        scheduler = parts.get("scheduler")
+        scheduler = metrics.scheduler
         daily = CounterMetricFamily(
             "interview_bot_daily_posts", "Daily questions posted or missed", labels=["result"]
         )

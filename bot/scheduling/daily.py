@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
 from bot.engine.engine import ConversationEngine, platform_of
 from bot.engine.events import Reply
 from bot.engine.flows.daily import post_daily
 from bot.scheduling.calendar import due_date, local_run
-from bot.scheduling.clock import Clock
 from bot.scheduling.digests import send_nudges
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class DailyScheduler:
         if config.daily.get("difficulty"):
             filters += (str(config.daily["difficulty"]),)
         prompt = await post_daily(
-            self._engine,
+            self._engine.context,
             config.tenant_id,
             config.channel,
             local_date,

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot.engine.engine import ConversationEngine, Delivery
 from bot.engine.events import Reply
+from bot.engine.streaks import STREAK_THRESHOLD, at_risk
 from bot.scheduling.calendar import local_run
-from bot.scheduling.streaks import STREAK_THRESHOLD, at_risk
+from bot.storage.results import ScoredAnswer
 
 REMIND_AT = "18:00"
 WINDOW = timedelta(hours=2)
@@ -77,8 +78,8 @@ async def weekly_digest(engine: ConversationEngine, config, week_end: datetime, 
         config.channel,
     )
     now_avg, before_avg, names = _averages(this_week), _averages(last_week), {}
-    for user, name, _question, _score in this_week:
-        names[user] = name or user
+    for row in this_week:
+        names[row.user] = row.name or row.user
     improvers = sorted(
         ((now_avg[u] - before_avg[u], u) for u in now_avg if u in before_avg), reverse=True
     )
@@ -87,11 +88,11 @@ async def weekly_digest(engine: ConversationEngine, config, week_end: datetime, 
         lines.append(tr("Top improvers:"))
         lines += [f"  {names[u]}: +{gain:.1f}" for gain, u in improvers[:3] if gain > 0]
     by_question: defaultdict[str, list[float]] = defaultdict(list)
-    for _user, _name, question_id, score in this_week:
-        by_question[question_id].append(score)
+    for row in this_week:
+        by_question[row.question_id].append(row.score)
     if by_question:
         hardest = min(by_question, key=lambda q: mean(by_question[q]))
-        question = engine.question(config.tenant_id, hardest)
+        question = engine.context.question(config.tenant_id, hardest)
         lines.append(
             tr(
                 "Hardest question: #{number} {question} (average {average}/10)",
@@ -103,8 +104,8 @@ async def weekly_digest(engine: ConversationEngine, config, week_end: datetime, 
     return [Reply("\n".join(lines), title=tr("The week in review"))]
 
 
-def _averages(rows) -> dict[str, float]:
+def _averages(rows: list[ScoredAnswer]) -> dict[str, float]:
     scores: defaultdict[str, list[float]] = defaultdict(list)
-    for user, _name, _question, score in rows:
-        scores[user].append(score)
+    for row in rows:
+        scores[row.user].append(row.score)
     return {user: mean(values) for user, values in scores.items()}

@@ -1,6 +1,7 @@
 """The tables. Times are UTC; JSON columns hold grades, settings and small per-user state."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -14,6 +15,31 @@ def utcnow() -> datetime:
 def naive_utc(when: datetime) -> datetime:
     """Stored times are naive UTC."""
     return when.astimezone(UTC).replace(tzinfo=None)
+
+
+class ServedStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    REVEALED = "revealed"
+    SKIPPED = "skipped"
+
+
+class ServedMode(StrEnum):
+    PRACTICE = "practice"
+    INTERVIEW = "interview"
+    DAILY = "daily"
+
+
+class AttemptStatus(StrEnum):
+    PENDING = "pending"
+    GRADED = "graded"
+    REVEALED = "revealed"
+
+
+class InterviewStatus(StrEnum):
+    ACTIVE = "active"
+    FINISHED = "finished"
+    STOPPED = "stopped"
 
 
 class Base(DeclarativeBase):
@@ -60,7 +86,7 @@ class Interview(Base):
     channel: Mapped[str] = mapped_column(String(100))
     question_ids: Mapped[list[Any]] = mapped_column(default=list)
     position: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(12), default="active")  # active|finished|stopped
+    status: Mapped[str] = mapped_column(String(12), default=InterviewStatus.ACTIVE)
     scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -77,10 +103,8 @@ class Served(Base):
     question_id: Mapped[str] = mapped_column(String(100))
     channel: Mapped[str] = mapped_column(String(100))
     thread: Mapped[str | None] = mapped_column(String(100), index=True)
-    mode: Mapped[str] = mapped_column(String(12), default="practice")  # practice|interview|daily
-    status: Mapped[str] = mapped_column(
-        String(12), default="open"
-    )  # open|answered|revealed|skipped
+    mode: Mapped[str] = mapped_column(String(12), default=ServedMode.PRACTICE)
+    status: Mapped[str] = mapped_column(String(12), default=ServedStatus.OPEN)
     hints: Mapped[int] = mapped_column(default=0)
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id"))
     follow_up: Mapped[str | None] = mapped_column(Text)  # set when this asks a follow-up
@@ -101,7 +125,7 @@ class Attempt(Base):
     question_id: Mapped[str] = mapped_column(String(100))
     answer: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(10), default="en")
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|graded|revealed
+    status: Mapped[str] = mapped_column(String(10), default=AttemptStatus.PENDING)
     grade: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     grader: Mapped[str | None] = mapped_column(String(10))
     provisional: Mapped[bool] = mapped_column(default=False)

@@ -4,9 +4,9 @@ import os
 import threading
 from pathlib import Path
 
-from bot.adapters.console import run_console
 from bot.adapters.console_io import READ_LIMIT, read_line
 from bot.app import App
+from bot.terminal import run_console
 
 
 async def test_console_session_shows_a_question_a_grade_and_stats(ingested_app: App):

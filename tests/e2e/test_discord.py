@@ -96,7 +96,7 @@ def make_app(
 async def running(app: App, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
     """The app and its Discord adapter, as `interview-bot run` starts them; closed in order."""
     await app.start()
-    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(app.engine, app.settings, guild_ready_timeout=0.05)
     try:
         await asyncio.wait_for(adapter.start(), TIMEOUT)
         yield adapter
@@ -533,7 +533,7 @@ async def test_daily_post_opens_a_thread_whose_answers_are_graded(
 ) -> None:
     alice = fake.add_member("alice")["user"]
     tenant = f"discord:{fake.guild.id}"
-    prompt = await post_daily(app.engine, tenant, fake.channel["id"], "2026-03-02")
+    prompt = await post_daily(app.engine.context, tenant, fake.channel["id"], "2026-03-02")
     assert prompt is not None
     message_id, thread_id = await bot.post_daily(tenant, fake.channel["id"], None, prompt.replies)
     await app.repository.daily_posted(prompt.post_id, message_id, thread_id)  # the scheduler's part
@@ -556,7 +556,7 @@ async def test_daily_grades_can_go_by_dm(bot: DiscordAdapter, fake: FakeDiscord,
         in (await fake.wait_for_request("POST", configure.webhook_path)).json["content"]
     )
     tenant = f"discord:{fake.guild.id}"
-    prompt = await post_daily(app.engine, tenant, fake.channel["id"], "2026-03-03")
+    prompt = await post_daily(app.engine.context, tenant, fake.channel["id"], "2026-03-03")
     assert prompt is not None
     message_id, thread_id = await bot.post_daily(tenant, fake.channel["id"], None, prompt.replies)
     await app.repository.daily_posted(prompt.post_id, message_id, thread_id)
@@ -576,7 +576,7 @@ async def test_a_wrong_token_stops_the_start(
 ) -> None:
     app = make_app(discord_token="not-the-token")
     await app.start()
-    adapter = DiscordAdapter(app, guild_ready_timeout=0.05)
+    adapter = DiscordAdapter(app.engine, app.settings, guild_ready_timeout=0.05)
     try:
         with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused the token") as err:
             await asyncio.wait_for(adapter.start(), TIMEOUT)

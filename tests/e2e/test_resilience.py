@@ -250,8 +250,10 @@ async def test_a_grade_made_while_resuming_after_a_crash_is_announced(
     tenant = f"slack:{TEAM_ID}"
     thread = "1700000000.000100"
     shutil.copytree(ingested_chroma, data_dir / "chroma")
-    before = App(Settings(_env_file=None, data_dir=data_dir, embedding_model_dir=model_dir))
-    before.__dict__["embedder"] = embedder
+    before = App(
+        Settings(_env_file=None, data_dir=data_dir, embedding_model_dir=model_dir),
+        embedder=embedder,
+    )
     await before.prepare_storage()
     place = {"user": USER, "tenant": tenant, "channel": CHANNEL, "is_dm": False}
     (asked,) = await before.engine.handle(Incoming(text="next", command=True, **place))
@@ -286,8 +288,7 @@ async def test_a_grade_made_while_resuming_after_a_crash_is_announced(
             llm_retry_max_wait=0,
             port=free_port(),
         )
-        app = App(settings)
-        app.__dict__["embedder"] = embedder
+        app = App(settings, embedder=embedder)
         stop = asyncio.Event()
         server = asyncio.create_task(serve(app, [SlackAdapter(app)], stop))
         try:

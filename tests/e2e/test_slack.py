@@ -746,7 +746,7 @@ async def test_ack_is_immediate_while_the_llm_takes_ten_seconds(
 async def test_daily_question_is_posted_and_answered_in_its_thread(rig: Rig) -> None:
     """The scheduler's poster: the daily question goes to the channel, answers to its thread."""
     tenant = f"slack:{TEAM_ID}"
-    prompt = await post_daily(rig.app.engine, tenant, CHANNEL, "2026-11-30")
+    prompt = await post_daily(rig.app.engine.context, tenant, CHANNEL, "2026-11-30")
     assert prompt is not None
     ts, thread = await rig.adapter.post_daily(tenant, CHANNEL, None, prompt.replies)
     await rig.app.repository.daily_posted(prompt.post_id, ts, thread)

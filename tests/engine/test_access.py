@@ -35,7 +35,7 @@ async def test_a_vote_on_someone_elses_attempt_in_the_same_workspace_is_refused(
     assert reply.text == REFUSED
     (own,) = await engine.handle(say("", "ada", "slack:TA", action=f"vote:up:{attempt}"))
     assert "recorded" in own.text
-    assert [row["votes"] for row in await started.repository.feedback_rows()] == [1]
+    assert [row.votes for row in await started.repository.feedback_rows()] == [1]
 
 
 async def test_a_vote_on_a_nonexistent_or_absurd_id_is_refused_not_a_crash(started: App):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.engine.events import Attachment, Incoming
-from bot.grading.notes import NOTES
+from bot.engine.notes import NOTES
 from bot.storage.models import Attempt
 from tests.engine.conftest import build_engine
 
@@ -166,7 +166,7 @@ async def test_votes_and_appeals_are_exported_for_admins(engine, started, tmp_pa
     (appeal,) = await engine.handle(say("appeal I covered the rescaling point"))
     assert "recorded for the admins" in appeal.text
     (row,) = await started.repository.feedback_rows()
-    assert row["votes"] == -1 and row["appeal"] == "I covered the rescaling point"
+    assert row.votes == -1 and row.appeal == "I covered the rescaling point"
 
 
 async def test_bank_import_is_for_admins_and_reports_what_was_parsed(engine, started):
@@ -190,7 +190,7 @@ async def test_language_command_switches_the_reply_language(engine):
 
 async def test_reply_language_follows_two_messages_and_an_explicit_choice(started):
     engine = build_engine(started)
-    engine._detector = started.language_detector  # the detector the App wires in
+    engine.context.detector = started.language_detector  # the detector the App wires in
     spanish = "Hola, quiero practicar preguntas sobre embeddings y fine-tuning de modelos grandes"
     await engine.handle(say(spanish, user="eva"))
     user = await started.repository.user("global", "eva")

@@ -80,9 +80,9 @@ async def test_interviews_run_in_direct_messages_only(started: App):
 
 async def test_daily_question_is_claimed_once_and_graded_in_its_thread(started: App):
     engine = build_engine(started)
-    prompt = await post_daily(engine, "global", "C1", "2026-11-28")
+    prompt = await post_daily(engine.context, "global", "C1", "2026-11-28")
     assert prompt is not None and "Reply in this thread" in prompt.replies[0].text
-    assert await post_daily(engine, "global", "C1", "2026-11-28") is None  # already claimed
+    assert await post_daily(engine.context, "global", "C1", "2026-11-28") is None  # already claimed
     await started.repository.daily_posted(prompt.post_id, "m1", "T1")
     question = next(q for q in started.bank.questions() if q.question in prompt.replies[0].text)
     await started.repository.set_channel_config("global", "C1", grade_delivery="ephemeral")
@@ -147,8 +147,8 @@ async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(in
         await app.aclose()
     assert "agrees with you" in appeal.text
     (row,) = rows
-    assert row["appeal_accepted"] and row["regrade_score"] > before
-    assert row["score"] == row["regrade_score"]
+    assert row.appeal_accepted and row.regrade_score > before
+    assert row.score == row.regrade_score
     assert "<<<APPEAL-" in llm.requests[-1]["messages"][1]["content"]
 
 

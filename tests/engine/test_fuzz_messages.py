@@ -71,7 +71,7 @@ class Runner:
         self.loop = asyncio.new_event_loop()
         self.loop.run_until_complete(app.start())
         self.engine: ConversationEngine = build_engine(app)
-        self.engine._detector = app.language_detector
+        self.engine.context.detector = app.language_detector
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         return self.loop.run_until_complete(self.engine.handle(incoming))
@@ -86,8 +86,7 @@ def runner(
     tmp_path_factory: pytest.TempPathFactory, ingested_chroma: Path, embedder: OnnxEmbedder
 ) -> Iterator[Runner]:
     data_dir = tmp_path_factory.mktemp("fuzz-engine")
-    app = App(Settings(_env_file=None, data_dir=data_dir))
-    app.__dict__["embedder"] = embedder
+    app = App(Settings(_env_file=None, data_dir=data_dir), embedder=embedder)
     shutil.copytree(ingested_chroma, app.settings.resolved_chroma_path)
     runner = Runner(app)
     yield runner

@@ -22,7 +22,7 @@ def answer_for(app: App, reply) -> str:
 
 async def test_graded_answers_are_rate_limited_and_the_question_stays_open(started: App):
     engine = build_engine(started)
-    engine._limiter = MemoryRateLimiter(limit=1)
+    engine.context.limiter = MemoryRateLimiter(limit=1)
     (question,) = await engine.handle(say("next"))
     await engine.handle(say(answer_for(started, question)))
     (question,) = await engine.handle(say("next"))
@@ -44,7 +44,7 @@ async def test_over_budget_tenants_are_graded_offline_and_told(ingested_app: App
         await app.aclose()
     assert len(llm.requests) == 1
     assert "budget" in grade.text and "graded offline" in grade.text
-    assert usage and usage[0][0] == "global" and usage[0][2] > 0
+    assert usage and usage[0].tenant == "global" and usage[0].tokens > 0
 
 
 async def test_forget_me_deletes_everything_about_the_user_in_that_tenant_only(started: App):
@@ -100,7 +100,7 @@ async def test_forget_me_also_removes_the_answer_text_from_the_redis_verdict_cac
 
 async def test_a_message_over_the_limit_is_refused_before_anything_reads_it(started: App):
     engine = build_engine(started)
-    engine._detector = started.language_detector
+    engine.context.detector = started.language_detector
     spanish = "La atención pondera cada palabra según su relevancia para la consulta. " * 70
     assert len(spanish) > MAX_MESSAGE_CHARS
     (refusal,) = await engine.handle(say(spanish))  # no question open: not an answer either

@@ -10,10 +10,10 @@ from bot.app import App
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.config import Settings
+from bot.engine.notes import notes_for
 from bot.grading.grader import LLM_UNAVAILABLE
 from bot.grading.llm import MAX_REPLY_TOKENS, Appeal
 from bot.grading.models import INJECTION_FLAG, GradeRequest
-from bot.grading.notes import notes_for
 from bot.grading.regrade import RegradeJob
 from bot.grading.replies import FEEDBACK_REPLACED
 from bot.grading.verdict import EVIDENCE_REJECTED, weighted_score

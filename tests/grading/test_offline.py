@@ -7,10 +7,10 @@ import pytest
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.config import Settings
+from bot.engine.notes import notes_for
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.models import INJECTION_FLAG, GradeRequest
-from bot.grading.notes import notes_for
 from bot.grading.offline import CHUNK_CHARS, OfflineGrader
 
 CALIBRATION = Path(__file__).parents[2] / "bench" / "data" / "calibration.jsonl"

@@ -16,7 +16,7 @@ from tests.scheduling.test_daily import (
 
 async def answer_daily(app, engine, thread: str, user: str = "ada") -> None:
     post = await app.repository.daily_by_thread(TENANT, thread)
-    question = engine.question(TENANT, post.question_id)
+    question = engine.context.question(TENANT, post.question_id)
     await engine.handle(
         Incoming(" ".join(question.key_points), user, "C1", TENANT, thread=thread, is_dm=False)
     )
@@ -28,7 +28,7 @@ async def test_streak_reminder_digest_and_weekly_post(ingested_app):
     await configure(app, weekly=True)
     clock = FakeClock(datetime(2026, 11, 28, 8, 0, tzinfo=UTC))  # Saturday
     engine = engine_for(app)
-    engine._clock = clock
+    engine.context.clock = clock
     dms = []
 
     async def notify(delivery, replies):

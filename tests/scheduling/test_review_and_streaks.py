@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.engine.engine import ConversationEngine
 from bot.engine.events import Incoming
-from bot.scheduling.review import ReviewPlanner
-from bot.scheduling.streaks import at_risk, streak
+from bot.engine.review import ReviewPlanner
+from bot.engine.streaks import at_risk, streak
 from bot.stats.chart import progress_png
 from tests.scheduling.test_daily import FakeClock
 

@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
 from bot.i18n.catalog import Translator
+from bot.i18n.locale import primary_language
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 NAME_LOCATIONS = frozenset({Where.command_name, Where.group_name, Where.parameter_name})
@@ -29,7 +30,7 @@ def language_of(locale: discord.Locale | str | None) -> str | None:
     code = locale.value if isinstance(locale, discord.Locale) else str(locale)
     if code in SKIPPED_LOCALES:
         return None
-    return code.replace("_", "-").split("-")[0].lower() or None
+    return primary_language(code)
 
 
 class CommandTranslator(app_commands.Translator):

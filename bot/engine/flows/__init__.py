@@ -1,1 +1,1 @@
-"""Multi-step flows on top of the engine: mock interviews and daily questions."""
+"""The flows: what each command, button or answer does, as functions of a `Turn`."""

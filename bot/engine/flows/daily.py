@@ -6,13 +6,12 @@ where the channel's `grade_delivery` says (in the thread, ephemeral, or by DM) t
 """
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from datetime import date
 
+from bot.engine.context import Context, Turn
 from bot.engine.events import Reply
-from bot.storage.models import DailyPost
-
-if TYPE_CHECKING:
-    from bot.engine.engine import ConversationEngine, Turn
+from bot.engine.flows import answers
+from bot.storage.models import DailyPost, ServedMode
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class DailyPrompt:
 
 
 async def post_daily(
-    engine: "ConversationEngine",
+    ctx: Context,
     tenant: str,
     channel: str,
     local_date: str,
@@ -31,23 +30,22 @@ async def post_daily(
     filters: tuple[str, ...] = (),
 ) -> DailyPrompt | None:
     """The replies to post, or None when this channel's question for that date is claimed."""
-    questions = engine.bank_questions(tenant, filters)
+    questions = ctx.questions(tenant, filters)
     if not questions:
         return None
     question = questions[_day_index(local_date) % len(questions)]
-    post = await engine.repository.claim_daily(tenant, channel, local_date, question.id)
+    post = await ctx.repo.claim_daily(tenant, channel, local_date, question.id)
     if post is None:
         return None
-    tr = engine.translator(language)
-    await engine.prepare_language(question, language)
-    local = engine.localized(question, language)
+    tr = ctx.translator(language)
+    local = await ctx.local_question(question, language)
     text = f"{local.question}\n\n" + tr("Reply in this thread with your answer.")
     title = tr("Daily question · {topic}", topic=question.topic)
     return DailyPrompt(post.id, [Reply(text, title=title)])
 
 
-async def answer_daily(engine: "ConversationEngine", turn: "Turn", post: DailyPost) -> list[Reply]:
-    repo = engine.repository
+async def answer_daily(turn: Turn, post: DailyPost) -> list[Reply]:
+    repo = turn.ctx.repo
     if post.question_id in await repo.daily_answered(post.id, turn.user.id):
         return [Reply(turn.tr("You already answered today's question."), visibility="ephemeral")]
     served = await repo.serve(
@@ -56,18 +54,29 @@ async def answer_daily(engine: "ConversationEngine", turn: "Turn", post: DailyPo
         question_id=post.question_id,
         channel=turn.incoming.channel,
         thread=turn.incoming.thread,
-        mode="daily",
+        mode=ServedMode.DAILY,
         daily_post_id=post.id,
     )
-    replies = await engine.answer(turn, served, turn.incoming.text)
+    replies = await answers.answer(turn, served, turn.incoming.text)
     config = await repo.channel_config(post.tenant_id, post.channel)
     delivery = config.grade_delivery if config else "thread"
     visibility = {"ephemeral": "ephemeral", "dm": "dm"}.get(delivery, "public")
     return [replace(reply, visibility=visibility) for reply in replies]
 
 
+async def summary(ctx: Context, post: DailyPost) -> list[Reply]:
+    """The day-after post in a daily question's thread."""
+    config = await ctx.repo.channel_config(post.tenant_id, post.channel)
+    tr = ctx.translator((config.language if config else None) or "en")
+    results = await ctx.repo.daily_results(post.id)
+    question = ctx.question(post.tenant_id, post.question_id)
+    lines = [tr("{count} answered yesterday's question.", count=len(results))]
+    for rank, result in enumerate(results[:3], 1):
+        lines.append(f"{rank}. {result.name or result.user}: {result.score:g}/10")
+    lines += ["", tr("Reference answer:"), ctx.localized(question, tr.language).reference]
+    return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
+
+
 def _day_index(local_date: str) -> int:
     year, month, day = (int(part) for part in local_date.split("-"))
-    from datetime import date
-
     return date(year, month, day).toordinal()

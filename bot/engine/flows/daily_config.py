@@ -2,15 +2,14 @@
 difficulty, language, where grades go)."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.engine.commands import Command
+from bot.engine.context import Turn
 from bot.engine.events import Reply
 from bot.i18n.catalog import N_
-
-if TYPE_CHECKING:
-    from bot.engine.engine import ConversationEngine, Turn
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DELIVERIES = ("thread", "ephemeral", "dm")
@@ -27,13 +26,13 @@ DEFAULTS: dict[str, Any] = {
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> list[Reply]:
+async def command(turn: Turn, cmd: Command) -> list[Reply]:
     tr = turn.tr
     if not turn.incoming.is_admin:
         return [Reply(tr("Only admins can configure the daily question."), visibility="ephemeral")]
     if turn.incoming.is_dm:
         return [Reply(tr("Configure the daily question in the channel it should be posted to."))]
-    repo = engine.repository
+    repo = turn.ctx.repo
     tenant, channel = turn.incoming.tenant, turn.incoming.channel
     config = await repo.channel_config(tenant, channel)
     daily = {**DEFAULTS, **(config.daily if config else {})}
@@ -46,7 +45,7 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
     elif action == "set":
         for item in words[1:]:
             key, _, value = item.partition("=")
-            error = _apply(daily, key.lower(), value, engine)
+            error = _apply(daily, key.lower(), value, turn.ctx.catalog.languages)
             if key.lower() == "delivery" and error is None:
                 delivery = value.lower()
             elif key.lower() == "language" and error is None:
@@ -68,7 +67,7 @@ USAGE = N_(
 )
 
 
-def _apply(daily: dict[str, Any], key: str, value: str, engine) -> str | None:
+def _apply(daily: dict[str, Any], key: str, value: str, languages: Iterable[str]) -> str | None:
     if key == "time" or key == "summary":
         if not TIME.match(value):
             return N_("{key}: use HH:MM, 24-hour (got {value}).")
@@ -98,7 +97,7 @@ def _apply(daily: dict[str, Any], key: str, value: str, engine) -> str | None:
         if value.lower() not in DELIVERIES:
             return N_("{key}: thread, ephemeral or dm (got {value}).")
     elif key == "language":
-        if value.lower() not in engine.languages:
+        if value.lower() not in languages:
             return N_("{key}: {value} is not a supported language.")
     else:
         return N_("Unknown setting {key}.")

@@ -5,17 +5,20 @@ resumes at the same question.
 """
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from bot.engine import render
 from bot.engine.commands import Command
+from bot.engine.context import Turn
 from bot.engine.events import Reply
 from bot.engine.localize import in_language
 from bot.grading.models import Grade
-from bot.storage.models import Served, utcnow
-
-if TYPE_CHECKING:
-    from bot.engine.engine import ConversationEngine, Turn
+from bot.storage.models import (
+    InterviewStatus,
+    Served,
+    ServedMode,
+    ServedStatus,
+    utcnow,
+)
 
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 10
@@ -23,17 +26,19 @@ BAR_MEETS = 5.0
 BAR_EXCEEDS = 7.5
 
 
-async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> list[Reply]:
+async def command(turn: Turn, cmd: Command) -> list[Reply]:
     tr = turn.tr
-    repo = engine.repository
+    repo = turn.ctx.repo
     action = cmd.args[0]
     if action == "stop":
         interview = await repo.active_interview(turn.user.id, turn.incoming.channel)
         if interview is None:
             return [Reply(tr("No interview is running."))]
-        await repo.update_interview(interview.id, status="stopped", finished_at=utcnow())
+        await repo.update_interview(
+            interview.id, status=InterviewStatus.STOPPED, finished_at=utcnow()
+        )
         for served in await repo.interview_served(interview.id):
-            await repo.close_served(served.id, "skipped")
+            await repo.close_served(served.id, ServedStatus.SKIPPED)
         return [Reply(tr("Interview stopped. Type `interview start` to begin a new one."))]
     if not turn.incoming.is_dm:
         return [
@@ -49,7 +54,7 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
             count = max(1, min(MAX_QUESTIONS, int(word)))
         else:
             filters.append(word)
-    questions = await engine.pick_questions(turn, tuple(filters), count)
+    questions = await turn.pick_questions(tuple(filters), count)
     if not questions:
         return [Reply(tr("No questions match that. Type `topics` to see them."))]
     interview = await repo.start_interview(
@@ -58,7 +63,7 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
         channel=turn.incoming.channel,
         question_ids=[q.id for q in questions],
         position=0,
-        status="active",
+        status=InterviewStatus.ACTIVE,
     )
     intro = Reply(
         tr(
@@ -67,36 +72,35 @@ async def command(engine: "ConversationEngine", turn: "Turn", cmd: Command) -> l
             count=len(questions),
         )
     )
-    return [intro, await _serve(engine, turn, interview.id, questions[0].id, 0, len(questions))]
+    return [intro, await _serve(turn, interview.id, questions[0].id, 0, len(questions))]
 
 
-async def _serve(engine, turn, interview_id: int, question_id: str, position: int, total: int):
-    question = engine.question(turn.incoming.tenant, question_id)
-    served = await engine.repository.serve(
+async def _serve(
+    turn: Turn, interview_id: int, question_id: str, position: int, total: int
+) -> Reply:
+    question = turn.ctx.question(turn.incoming.tenant, question_id)
+    served = await turn.ctx.repo.serve(
         tenant_id=turn.incoming.tenant,
         user_id=turn.user.id,
         question_id=question.id,
         channel=turn.incoming.channel,
         thread=None,
-        mode="interview",
+        mode=ServedMode.INTERVIEW,
         interview_id=interview_id,
     )
     heading = turn.tr("Question {n} of {total}", n=position + 1, total=total)
-    await engine.prepare_language(question, turn.language)
-    local = engine.localized(question, turn.language)
+    local = await turn.ctx.local_question(question, turn.language)
     return render.question_reply(turn.tr, local, served.id, heading=heading)
 
 
-async def after_answer(
-    engine: "ConversationEngine", turn: "Turn", served: Served, grade: Grade, reply: Reply
-) -> list[Reply]:
-    repo = engine.repository
+async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -> list[Reply]:
+    repo = turn.ctx.repo
     interview = await repo.active_interview(turn.user.id, served.channel)
     if interview is None or served.interview_id != interview.id:
         return [reply]
     replies = [reply]
     if served.parent_id is None and grade.missing:
-        follow_up = await _follow_up(engine, turn, served, grade)
+        follow_up = _follow_up(turn, served, grade)
         if follow_up:
             child = await repo.serve(
                 tenant_id=served.tenant_id,
@@ -104,7 +108,7 @@ async def after_answer(
                 question_id=served.question_id,
                 channel=served.channel,
                 thread=None,
-                mode="interview",
+                mode=ServedMode.INTERVIEW,
                 interview_id=interview.id,
                 parent_id=served.id,
                 follow_up=follow_up,
@@ -113,11 +117,11 @@ async def after_answer(
             return replies
     position = interview.position + 1
     if position >= len(interview.question_ids):
-        scorecard = await build_scorecard(engine, turn, interview.id)
+        scorecard = await build_scorecard(turn, interview.id)
         await repo.update_interview(
             interview.id,
             position=position,
-            status="finished",
+            status=InterviewStatus.FINISHED,
             scorecard=scorecard,
             finished_at=utcnow(),
         )
@@ -126,7 +130,6 @@ async def after_answer(
     await repo.update_interview(interview.id, position=position)
     replies.append(
         await _serve(
-            engine,
             turn,
             interview.id,
             interview.question_ids[position],
@@ -137,17 +140,18 @@ async def after_answer(
     return replies
 
 
-async def _follow_up(engine, turn, served: Served, grade: Grade) -> str | None:
+def _follow_up(turn: Turn, served: Served, grade: Grade) -> str | None:
     """From the LLM's grade when it wrote one, otherwise from the bank's follow-ups."""
     if grade.grader == "llm" and grade.follow_up:
         return grade.follow_up
-    question = engine.question(served.tenant_id, served.question_id)
-    local = engine.localized(question, turn.language)
+    question = turn.ctx.question(served.tenant_id, served.question_id)
+    local = turn.ctx.localized(question, turn.language)
     return local.follow_ups[0] if local.follow_ups else None
 
 
-async def build_scorecard(engine, turn, interview_id: int) -> dict:
-    repo = engine.repository
+async def build_scorecard(turn: Turn, interview_id: int) -> dict:
+    ctx = turn.ctx
+    repo = ctx.repo
     served_rows = await repo.interview_served(interview_id)
     attempts = {a.served_id: a for a in await repo.attempts_for_served([s.id for s in served_rows])}
     rows, covered, missing = [], [], []
@@ -155,7 +159,7 @@ async def build_scorecard(engine, turn, interview_id: int) -> dict:
     for served in served_rows:
         if served.parent_id is not None:
             continue
-        question = engine.question(served.tenant_id, served.question_id)
+        question = ctx.question(served.tenant_id, served.question_id)
         attempt = attempts.get(served.id)
         score = attempt.score if attempt and attempt.score is not None else 0.0
         rows.append(
@@ -168,7 +172,7 @@ async def build_scorecard(engine, turn, interview_id: int) -> dict:
         )
         by_topic[question.topic].append(score)
         grade = (attempt.grade or {}) if attempt else {}
-        local = engine.localized(question, turn.language)
+        local = ctx.localized(question, turn.language)
         covered += [(score, p) for p in in_language(grade.get("covered", []), question, local)]
         missing += [
             (score, p)
@@ -204,7 +208,7 @@ async def build_scorecard(engine, turn, interview_id: int) -> dict:
     }
 
 
-def render_scorecard(turn: "Turn", card: dict) -> Reply:
+def render_scorecard(turn: Turn, card: dict) -> Reply:
     tr = turn.tr
     verdicts = {
         "below": tr("below the bar"),

@@ -1,0 +1,26 @@
+"""What every repository shares: the session factory and the dialect's upsert."""
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.database import session_factory
+
+# The database can't be reached or written (read-only file, full disk, server gone): not a bug in a
+# query, and nothing the failed call meant to store was stored.
+StorageUnavailable = (OperationalError, InterfaceError, PoolTimeout, OSError)
+
+
+class Store:
+    """One aggregate's queries, each in its own short transaction."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._session = session_factory(engine)
+
+    def _insert(self, table):
+        """INSERT … ON CONFLICT DO NOTHING in the database's dialect."""
+        dialect = self.engine.dialect.name
+        return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)

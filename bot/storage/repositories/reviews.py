@@ -1,0 +1,74 @@
+"""Spaced-repetition cards: one per user and question, with the date it is due."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import ReviewCard
+from bot.storage.repositories.base import Store
+
+# The card after a graded attempt, from the card before it (None: the first attempt), and when
+# it is due next (naive UTC).
+ReviewPlan = Callable[[dict[str, Any] | None], tuple[dict[str, Any], datetime]]
+
+
+@dataclass(frozen=True)
+class ReviewUpdate:
+    tenant: str
+    user_id: int
+    question_id: str
+    plan: ReviewPlan
+
+
+async def apply_review(session: AsyncSession, change: ReviewUpdate) -> None:
+    """Read the card, plan the next review, write the card: in the caller's transaction."""
+    row = await session.scalar(
+        select(ReviewCard).where(
+            ReviewCard.user_id == change.user_id, ReviewCard.question_id == change.question_id
+        )
+    )
+    card, due = change.plan(row.card if row is not None else None)
+    if row is None:
+        session.add(
+            ReviewCard(
+                tenant_id=change.tenant,
+                user_id=change.user_id,
+                question_id=change.question_id,
+                card=card,
+                due=due,
+            )
+        )
+    else:
+        row.card, row.due = card, due
+
+
+class ReviewRepository(Store):
+    async def review(self, change: ReviewUpdate) -> None:
+        async with self._session.begin() as session:
+            await apply_review(session, change)
+
+    async def due_reviews(self, tenant: str, user_id: int, now: datetime) -> list[str]:
+        """Question ids due for review, most overdue first."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(ReviewCard.question_id)
+                .where(
+                    ReviewCard.tenant_id == tenant,
+                    ReviewCard.user_id == user_id,
+                    ReviewCard.due <= now,
+                )
+                .order_by(ReviewCard.due)
+            )
+            return list(rows)
+
+    async def next_review(self, tenant: str, user_id: int) -> datetime | None:
+        async with self._session() as session:
+            return await session.scalar(
+                select(func.min(ReviewCard.due)).where(
+                    ReviewCard.tenant_id == tenant, ReviewCard.user_id == user_id
+                )
+            )
