@@ -20,16 +20,23 @@ from bot.storage.repositories.reviews import ReviewUpdate, apply_review
 from bot.storage.results import DisputedGrade
 
 
+def open_in_channel(tenant: str, user_id: int, channel: str) -> tuple:
+    """The conditions for the user's open questions in one channel, whatever the thread."""
+    return (
+        Served.tenant_id == tenant,
+        Served.user_id == user_id,
+        Served.channel == channel,
+        Served.status == ServedStatus.OPEN,
+    )
+
+
 def open_served_query(tenant: str, user_id: int, channel: str, thread: str | None):
     """The question open for this user here: in the thread, else in the channel itself."""
     place = Served.thread == thread if thread else Served.thread.is_(None)
     return (
         select(Served)
         .where(
-            Served.tenant_id == tenant,
-            Served.user_id == user_id,
-            Served.channel == channel,
-            Served.status == ServedStatus.OPEN,
+            *open_in_channel(tenant, user_id, channel),
             or_(place, Served.mode == ServedMode.INTERVIEW) if not thread else place,
         )
         .order_by(Served.id.desc())
@@ -49,12 +56,7 @@ class AttemptRepository(Store):
         async with self._session() as session:
             return await session.scalar(
                 select(Served)
-                .where(
-                    Served.tenant_id == tenant,
-                    Served.user_id == user_id,
-                    Served.channel == channel,
-                    Served.status == ServedStatus.OPEN,
-                )
+                .where(*open_in_channel(tenant, user_id, channel))
                 .order_by(Served.id.desc())
                 .limit(1)
             )

@@ -11,10 +11,9 @@ from bot.storage.models import (
     ReviewCard,
     Served,
     ServedMode,
-    ServedStatus,
     User,
 )
-from bot.storage.repositories.attempts import open_served_query
+from bot.storage.repositories.attempts import open_in_channel, open_served_query
 from bot.storage.repositories.base import Store
 
 
@@ -24,10 +23,7 @@ def awaiting_thread_query(tenant: str, user_id: int, channel: str):
     return (
         select(Served)
         .where(
-            Served.tenant_id == tenant,
-            Served.user_id == user_id,
-            Served.channel == channel,
-            Served.status == ServedStatus.OPEN,
+            *open_in_channel(tenant, user_id, channel),
             Served.thread.is_(None),
             Served.mode != ServedMode.INTERVIEW,
         )
