@@ -76,7 +76,6 @@ class _Side:
 
 @dataclass(frozen=True)
 class _Answer:
-    units: int
     matrix: np.ndarray  # [pieces, dimension]: content pieces of all units, in order
     unit_starts: tuple[int, ...]  # first row of each unit in `matrix` (units may have none)
     unit_vectors: np.ndarray  # [units, dimension]
@@ -167,7 +166,6 @@ class OfflineGrader:
         blocks = [alignment.content_rows(p, side.question_ids) for p in pieces]
         starts = np.cumsum([0, *(len(block) for block in blocks[:-1])]).tolist()
         return _Answer(
-            units=len(units),
             matrix=np.vstack(blocks),
             unit_starts=tuple(starts),
             unit_vectors=np.vstack([alignment.unit(p.pooled) for p in pieces]),
