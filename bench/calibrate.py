@@ -69,7 +69,7 @@ def main() -> None:
         )
         print(f"  {language:<5} {weights}, intercept {c.intercept:+.2f}")
     report(rows, measured, model)
-    smoke(grader)
+    smoke(OfflineGrader(embedder, model=model))
 
 
 def _measure(rows: list[dict], grader: OfflineGrader, embedder: OnnxEmbedder, cache: Path | None):
