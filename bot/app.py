@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.engine.engine import ConversationEngine
 from bot.engine.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.grading.budget import TokenBudget
-from bot.grading.cache import MemoryBackend, RedisBackend, VerdictCache
+from bot.grading.cache import CacheBackend, MemoryBackend, RedisBackend, VerdictCache
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.llm import LLMGrader
@@ -28,6 +28,7 @@ from bot.llm.breaker import CircuitBreaker
 from bot.llm.chat import ChatModel, LLMOptions
 from bot.llm.prompts import PromptLibrary
 from bot.observability.metrics import Metrics
+from bot.redis_link import RedisLink
 from bot.resources import resource_dir
 from bot.scheduling.clock import SystemClock
 from bot.scheduling.daily import DailyScheduler
@@ -93,10 +94,15 @@ class App:
         )
 
     @cached_property
+    def redis(self) -> RedisLink | None:
+        """The one Redis connection (rate limits, verdict cache), or None without REDIS_URL."""
+        return RedisLink(self.settings.redis_url) if self.settings.redis_url else None
+
+    @cached_property
     def rate_limiter(self) -> RateLimiter:
         limit = self.settings.answers_per_minute
-        if self.settings.redis_url:
-            return RedisRateLimiter(self.settings.redis_url, limit)
+        if self.redis is not None:
+            return RedisRateLimiter(self.redis, limit)
         return MemoryRateLimiter(limit)
 
     @cached_property
@@ -162,10 +168,9 @@ class App:
     @cached_property
     def verdict_cache(self) -> VerdictCache:
         settings = self.settings
-        if settings.redis_url:
-            backend = RedisBackend(settings.redis_url, ttl=settings.grade_cache_ttl)
-        else:
-            backend = MemoryBackend(settings.grade_cache_size)
+        backend: CacheBackend = MemoryBackend(settings.grade_cache_size)
+        if self.redis is not None:
+            backend = RedisBackend(self.redis, ttl=settings.grade_cache_ttl, fallback=backend)
         return VerdictCache(
             backend,
             embed=self.embedder.aembed,
@@ -179,10 +184,12 @@ class App:
             OfflineGrader(self.embedder),
             InjectionGuard(),
             llm=llm,
-            cache=self.verdict_cache if llm is not None else None,
+            # With Redis, entries of an earlier run with an LLM are there to purge on `forget`.
+            cache=self.verdict_cache if llm is not None or self.redis is not None else None,
             weights=self.settings.grading_weights,
             budget=TokenBudget(self.repository, self.settings.llm_daily_token_budget),
             observe=self.metrics.observe_grade,
+            language_of=self.language_detector.detect,
         )
 
     @cached_property
@@ -202,5 +209,7 @@ class App:
             await self.verdict_cache.close()
         if self.__dict__.get("chat") is not None:
             await self.chat.aclose()
+        if self.__dict__.get("redis") is not None:
+            await self.redis.aclose()
         if "database" in self.__dict__:
             await self.database.dispose()

@@ -19,7 +19,7 @@ def run(app: App, args: argparse.Namespace) -> int:
     if args.bank_command == "list":
         return _list(app.bank.questions(args.tenant), as_json=args.json)
     if args.bank_command == "show":
-        question = app.bank.find(args.id, args.tenant)
+        question = _find(app, args.id, args.tenant)
         if args.json:
             print_json(question.to_public_json())
         else:
@@ -30,6 +30,20 @@ def run(app: App, args: argparse.Namespace) -> int:
     if not args.path.is_file():
         raise UserError(f"{args.path}: no such file")
     return asyncio.run(_import(app, args, args.path.read_bytes()))
+
+
+def _find(app: App, key: str, tenant: str) -> Question:
+    """A question by id, or by the number the chat shows ("Question 47")."""
+    if not key.strip().isdigit():
+        return app.bank.find(key, tenant)
+    number = int(key)
+    matches = [q for q in app.bank.questions(tenant) if q.number == number]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UserError(f"no question with number {number} (see `interview-bot bank list`)")
+    ids = ", ".join(q.id for q in matches)
+    raise UserError(f"number {number} is used by several questions ({ids}); give the id instead")
 
 
 def _list(questions: list[Question], *, as_json: bool) -> int:

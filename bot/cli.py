@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.add_argument("--tenant", default="global")
     show = bank_commands.add_parser("show", help="show one question")
-    show.add_argument("id")
+    show.add_argument("id", help="a question id, or its number as the chat shows it")
     show.add_argument("--tenant", default="global")
     show.add_argument("--json", action="store_true")
     check = bank_commands.add_parser("check", help="validate a bank folder or file")
@@ -71,7 +72,11 @@ def _add_grading_commands(commands: argparse._SubParsersAction) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at exit outside this handler
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except UserError as exc:
         print(f"interview-bot: {exc}", file=sys.stderr)
         return 2
@@ -80,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (`bank list | head -3`): stop without a traceback.
+
+    Standard output is pointed at /dev/null so the interpreter's last flush can't fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0
 
 
 def _first_error(exc: ValidationError) -> str:

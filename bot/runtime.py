@@ -2,7 +2,8 @@
 
 Each adapter has `start()` and `close()`, and may have `ready` (connected) and `post_daily` (a
 poster for the daily scheduler). The HTTP server on `PORT` carries `/healthz` (liveness),
-`/readyz` (database, Chroma, LLM circuit, adapters), `/metrics` (Prometheus) and whatever routes
+`/readyz` (database writable, Chroma, Redis, LLM circuit, adapters; see
+`bot.observability.readiness`), `/metrics` (Prometheus) and whatever routes
 adapters add (Slack's `/slack/events` in HTTP mode).
 
 On SIGTERM: adapters stop taking work and close their gateways, the scheduler and background
@@ -18,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app import App
+from bot.observability.readiness import OK, chroma_state, database_state, llm_state, redis_state
 
 log = logging.getLogger(__name__)
 
@@ -56,25 +57,16 @@ async def healthz(_request: web.Request) -> web.Response:
 
 def readiness(app: App, adapters: list[Adapter]):
     async def readyz(_request: web.Request) -> web.Response:
-        checks: dict[str, object] = {}
-        try:
-            async with app.database.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as exc:  # reported, not raised: this is a health endpoint
-            checks["database"] = f"error: {type(exc).__name__}"
-        try:
-            await app.bank.store.count()
-            checks["chroma"] = "ok"
-        except Exception as exc:
-            checks["chroma"] = f"error: {type(exc).__name__}"
-        checks["llm"] = app.chat.breaker.state if app.chat is not None else "not configured"
-        checks["adapters"] = {a.name: bool(getattr(a, "ready", True)) for a in adapters}
-        ok = (
-            checks["database"] == "ok"
-            and checks["chroma"] == "ok"
-            and all(checks["adapters"].values())  # type: ignore[union-attr]
-        )
+        connected = {a.name: bool(getattr(a, "ready", True)) for a in adapters}
+        checks: dict[str, object] = {
+            "database": await database_state(app.database),
+            "chroma": await chroma_state(app.bank.store.count),
+            "redis": await redis_state(app.redis),
+            "llm": llm_state(app.chat.breaker.state if app.chat is not None else None),
+            "adapters": connected,
+        }
+        # Redis and the LLM have fallbacks: degraded, they don't make the bot unready.
+        ok = checks["database"] == OK and checks["chroma"] == OK and all(connected.values())
         return web.json_response({"ready": ok, **checks}, status=200 if ok else 503)
 
     return readyz
@@ -100,6 +92,8 @@ async def maintenance(app: App) -> None:
 
 async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     """Run until `stop` is set; then close adapters and the HTTP server."""
+    # Grades announced before the adapters listen (made while resuming) wait for them.
+    app.engine.hold_notifications()
     await app.start()
     web_app = web.Application()
     web_app.router.add_get("/healthz", healthz)
@@ -121,6 +115,7 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     ]
     try:
         await asyncio.gather(*(_start(adapter) for adapter in adapters))
+        await app.engine.release_notifications()
         await stop.wait()
         log.info("shutting down")
     finally:

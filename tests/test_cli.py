@@ -1,6 +1,7 @@
 """The command line as an operator uses it: real entry point, real files, real Chroma."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import SEED
+
+MESSY = Path(__file__).parent / "bank" / "fixtures" / "messy-bank.md"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -27,14 +29,14 @@ def test_bank_list_json_has_the_fifty_questions(cli_env, capsys):
         assert {"id", "topic", "difficulty", "question"} <= q.keys()
 
 
-def test_dry_run_import_of_the_seed_prints_the_same_json_shape(cli_env, capsys):
-    code, out, err = run(capsys, "bank", "import", str(SEED), "--dry-run", "--json")
+def test_dry_run_import_of_a_messy_bank_prints_the_same_json_shape(cli_env, capsys):
+    code, out, err = run(capsys, "bank", "import", str(MESSY), "--dry-run", "--json")
     parsed = json.loads(out)
     assert code == 0
-    assert sorted(q["number"] for q in parsed) == list(range(1, 51))
+    assert sorted(q["number"] for q in parsed) == list(range(1, 11))
     _, listed, _ = run(capsys, "bank", "list", "--json")
     assert set(parsed[0]) == set(json.loads(listed)[0])
-    assert "50 questions parsed (dry run, nothing written)" in err
+    assert "10 questions parsed (dry run, nothing written)" in err
     assert not (cli_env / "banks").exists() and not (cli_env / "chroma").exists()
 
 
@@ -58,6 +60,31 @@ def test_import_for_a_tenant_then_list_show_and_ingest(cli_env, capsys, tmp_path
     assert "global: 50 added" in out and "acme: 0 added, 0 updated" in out
     _, out, _ = run(capsys, "ingest")
     assert out.count("(0 embedded)") == 2
+
+
+def test_bank_show_accepts_the_number_the_chat_shows(cli_env, capsys):
+    _, listed, _ = run(capsys, "bank", "list", "--json")
+    seventh = next(q for q in json.loads(listed) if q["number"] == 7)
+    code, by_number, _ = run(capsys, "bank", "show", "7")
+    assert code == 0 and by_number.startswith(f"#7 {seventh['id']}")
+    _, by_id, _ = run(capsys, "bank", "show", seventh["id"])
+    assert by_number == by_id
+    code, _, err = run(capsys, "bank", "show", "999")
+    assert code == 2 and "no question with number 999" in err
+
+
+def test_bank_list_into_a_closed_pipe_exits_quietly(cli_env):
+    """`interview-bot bank list | head -3`: the reader is gone before we write; no traceback."""
+    script = Path(sys.executable).with_name("interview-bot")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(script), "bank", "list"], stdout=write_end, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0 and done.stderr.decode() == ""
 
 
 def test_bank_check_passes_on_the_shipped_bank(cli_env, capsys):
@@ -94,7 +121,7 @@ def test_user_errors_never_show_a_traceback(cli_env, capsys, monkeypatch, tmp_pa
     monkeypatch.setenv("EMBEDDING_MODEL_DIR", str(Path(__file__).parents[1].parent / "x"))
     code, _, err = run(capsys, "bank", "list")
     assert code == 0  # listing reads files; it needs neither the model nor Chroma
-    code, _, err = run(capsys, "bank", "import", str(SEED), "--tenant", "bad tenant!")
+    code, _, err = run(capsys, "bank", "import", str(MESSY), "--tenant", "bad tenant!")
     assert code == 2 and "invalid tenant" in err
 
 

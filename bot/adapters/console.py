@@ -5,9 +5,9 @@ Buttons are shown as numbered options; typing the number presses the button.
 
 import asyncio
 import getpass
-from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console_io import READ_LIMIT, ReplyWriter, read_line
 from bot.app import App
 from bot.engine.events import Button, Incoming, Reply
 
@@ -16,6 +16,7 @@ CONSOLE_TENANT = "console"
 
 
 async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | None = None) -> int:
+    app.engine.hold_notifications()  # until the chat below listens: grades made while resuming
     await app.start()
     try:
         return await _chat(app, stdin, stdout, banner)
@@ -27,28 +28,34 @@ async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> 
     engine = app.engine
     user = getpass.getuser()
     interactive = stdin.isatty()
-
-    images = app.settings.data_dir / "charts"
+    writer = ReplyWriter(stdout, app.settings.data_dir / "charts")
+    tr = engine.translator(app.settings.default_language)
 
     async def notify(_delivery, replies: list[Reply]) -> None:
-        _write(stdout, replies, [], images)
+        writer.replies(replies, [])
 
     engine.add_notifier(notify)
     if banner:
-        stdout.write(banner + "\n")
-    stdout.write(
-        "interview-bot: type `help` for commands, `next` for a question, `quit` to leave.\n"
-    )
-    stdout.flush()
+        writer.line(banner)
+    writer.line("interview-bot: type `help` for commands, `next` for a question, `quit` to leave.")
+    await engine.release_notifications()
     options: list[Button] = []
     while True:
         if interactive:
             stdout.write(PROMPT)
             stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line or line.strip().lower() in {"quit", "exit"}:
+        line = await asyncio.to_thread(read_line, stdin, terminal=interactive)
+        if line is None or line.text.strip().lower() in {"quit", "exit"}:
             return 0
-        text = line.rstrip("\n")
+        text = line.text
+        if line.cut:
+            writer.line(
+                tr(
+                    "✂ Your message was cut after {limit} characters, the most a terminal "
+                    "reads in one line; the rest was not read.",
+                    limit=f"{READ_LIMIT:,}",
+                )
+            )
         incoming = Incoming(text=text, user=user, tenant=CONSOLE_TENANT, user_name=user)
         choice = text.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(options):
@@ -58,22 +65,4 @@ async def _chat(app: App, stdin: TextIO, stdout: TextIO, banner: str | None) -> 
             )
         replies = await engine.handle(incoming)
         options = []
-        _write(stdout, replies, options, images)
-
-
-def _write(stdout: TextIO, replies: list[Reply], options: list[Button], images: Path) -> None:
-    for reply in replies:
-        if reply.title:
-            stdout.write(f"== {reply.title} ==\n")
-        stdout.write(reply.text + "\n")
-        if reply.image is not None:  # a terminal can't show it: save it and say where
-            images.mkdir(parents=True, exist_ok=True)
-            path = images / (reply.image_name or "image.png")
-            path.write_bytes(reply.image)
-            stdout.write(f"  chart: {path.resolve()}\n")
-        for button in reply.buttons:
-            if button.action.startswith("answer:"):
-                continue  # in a terminal, the next line is the answer
-            options.append(button)
-            stdout.write(f"  [{len(options)}] {button.label}\n")
-    stdout.flush()
+        writer.replies(replies, options)

@@ -6,7 +6,9 @@ work in flight. Bolt runs with `process_before_response=True`: a listener's retu
 is what answers the HTTP request, so no untracked task of Bolt's own outlives it.
 
 Modes: Socket Mode when `SLACK_APP_TOKEN` is set (no public URL needed), otherwise HTTP mode with
-`POST /slack/events` on the bot's shared server (signatures checked with `SLACK_SIGNING_SECRET`).
+`POST /slack/events` on the bot's shared server. There a request's signature (`SLACK_SIGNING_SECRET`)
+is checked on its raw bytes before anything parses it, its shape before Bolt routes it, and a
+byte-for-byte replay is dropped (`slack/http.py`, `slack/payloads.py`, `slack/dedup.py`).
 With `SLACK_CLIENT_ID`/`SLACK_CLIENT_SECRET`, workspaces install the app through OAuth
 (`/slack/install`) and each workspace's token comes from the install store.
 
@@ -21,7 +23,6 @@ from functools import cached_property
 from typing import Any
 
 import aiohttp
-import yarl
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -31,11 +32,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import views
+from bot.adapters.slack import payloads, views
+from bot.adapters.slack.admins import parse_admins
+from bot.adapters.slack.blocks import quoting
 from bot.adapters.slack.dedup import DatabaseClaims, EventClaims, RedisClaims
 from bot.adapters.slack.delivery import Outbox, Place, dm_channel
-from bot.adapters.slack.escape import unescape
-from bot.adapters.slack.http import bolt_request, oauth_routes, respond
+from bot.adapters.slack.escape import inert, unescape
+from bot.adapters.slack.files import TIMEOUT, FileHosts, TooLarge, download
+from bot.adapters.slack.http import Signatures, oauth_routes, replay_key, respond, signed_request
 from bot.adapters.slack.oauth import OAuthStores
 from bot.adapters.slack.profiles import Profile, ProfileCache
 from bot.adapters.slack.tasks import BackgroundTasks
@@ -83,7 +87,11 @@ class SlackAdapter:
         if not settings.slack_client_id and not bot_token:
             raise ConfigError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
         self._api_url = settings.slack_api_url or DEFAULT_API_URL
-        self._admins = frozenset(settings.slack_admin_user_ids)
+        self._file_hosts = FileHosts.for_api(self._api_url)
+        self._admins = parse_admins(
+            settings.slack_admin_user_ids, multi_workspace=bool(settings.slack_client_id)
+        )
+        self._signatures = Signatures(signing_secret) if signing_secret else None
         self._oauth: OAuthStores | None = None
         oauth_settings = None
         if settings.slack_client_id and client_secret:
@@ -223,17 +231,27 @@ class SlackAdapter:
         bolt.view(views.DAILY_CALLBACK)(self._on_daily_submitted)
 
     async def _events(self, request: web.Request) -> web.Response:
-        return await respond(await self._bolt.async_dispatch(await bolt_request(request)))
+        assert self._signatures is not None  # HTTP mode has a signing secret
+        signed = await signed_request(request, self._signatures)
+        if not await self._claims.claim(replay_key(request)):
+            log.info("dropped a replayed Slack request")
+            return web.Response(status=200)
+        return await respond(await self._bolt.async_dispatch(signed))
 
     async def _on_command(
         self, ack: Any, command: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        if not payloads.command_ok(command):
+            log.info("ignored a malformed slash command")
+            return
         self._tasks.spawn(self._command(context.client, _team(context), command), "command")
 
     async def _on_message(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
+        if not payloads.message_ok(event):
+            return  # edits, deletions and other messages without an author to answer
         if (
             event.get("subtype") in MESSAGE_SUBTYPES
             and event.get("user")
@@ -247,25 +265,35 @@ class SlackAdapter:
     async def _on_mention(
         self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        if event.get("user") and not event.get("bot_id"):
+        if not payloads.message_ok(event):
+            log.info("ignored a malformed app_mention event")
+            return
+        if not event.get("bot_id"):
             work = self._mention(
                 context.client, _team(context), body.get("event_id"), event, context.bot_user_id
             )
             self._tasks.spawn(work, "mention")
 
     async def _on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
-        if event.get("tab") == "home" and event.get("user"):
+        if payloads.home_opened_ok(event) and event.get("tab") == "home":
             self._tasks.spawn(self._publish_home(context.client, _team(context), event), "home")
 
     async def _on_action(
         self, ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
+        if not payloads.action_ok(body, action):
+            log.info("ignored a malformed button click")
+            return
         self._tasks.spawn(self._action(context.client, _team(context), body, action), "action")
 
     async def _on_answer_submitted(
         self, ack: Any, view: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
+        if not payloads.submission_ok(body, view):
+            await ack()
+            log.info("ignored a malformed form submission")
+            return
         place = views.AnswerPlace.load(view.get("private_metadata") or "")
         text = views.answer_text(view)  # view state is raw text, unlike message text
         issue = problem(text)
@@ -285,7 +313,7 @@ class SlackAdapter:
         self, ack: Any, view: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
     ) -> None:
         await ack()
-        channel = views.daily_channel(view)
+        channel = views.daily_channel(view) if payloads.submission_ok(body, view) else None
         if channel is not None:
             commands = views.daily_commands(view)
             work = self._daily_form(
@@ -300,7 +328,7 @@ class SlackAdapter:
         text = unescape(command.get("text") or "").strip() or "help"
         is_dm = channel.startswith("D")
         who = await self._who(client, team, user)
-        if text.lower() == "daily" and who.is_admin and not is_dm:
+        if text.lower() == "daily" and who.is_admin and not is_dm and command.get("trigger_id"):
             await self._open_daily_form(client, team, channel, command["trigger_id"], who)
             return
         place = Place(
@@ -336,8 +364,8 @@ class SlackAdapter:
             return  # a retry of an event already handled
         user = event["user"]
         who = await self._who(client, team, user)
-        files = await self._attachments(client, event) if is_dm else ()
         place = Place(channel=channel, user=user, thread=thread, is_dm=is_dm)
+        files = await self._attachments(client, place, who, event) if is_dm else ()
         incoming = self._incoming(
             team,
             who,
@@ -396,7 +424,8 @@ class SlackAdapter:
         if name == "answer" and served.isdigit():
             place = views.AnswerPlace(int(served), channel, thread, reply_thread, is_dm)
             modal = views.answer_modal(self._tr(who), place)
-            await client.views_open(trigger_id=body["trigger_id"], view=modal)
+            if body.get("trigger_id"):
+                await client.views_open(trigger_id=body["trigger_id"], view=modal)
             return
         place = Place(
             channel=channel,
@@ -476,6 +505,7 @@ class SlackAdapter:
             log.exception("the engine failed on a Slack event")
             text = self._tr(who)("Something went wrong on my side. Please try again.")
             replies = [Reply(text, visibility="ephemeral")]
+        replies = [quoting(reply, incoming.text) for reply in replies]
         await self._outbox.send(client, place, replies)
 
     # ---- translation helpers
@@ -510,42 +540,58 @@ class SlackAdapter:
         )
 
     async def _who(self, client: AsyncWebClient, team: str, user: str) -> Profile:
+        """The user's locale, display name (styling marks made inert: the leaderboard shows it)
+        and admin flag (workspace admin or owner, or listed for this workspace)."""
         profile = await self._profiles.get(client, team, user)
-        if user in self._admins and not profile.is_admin:
-            return Profile(profile.locale, profile.name, True)
-        return profile
+        name = inert(profile.name) if profile.name else profile.name
+        return Profile(profile.locale, name, profile.is_admin or self._admins(team, user))
 
     def _tr(self, who: Profile) -> Translator:
         code = (who.locale or "").replace("_", "-").split("-")[0].lower()
         return self._engine.translator(code or self._app.settings.default_language)
 
     async def _attachments(
-        self, client: AsyncWebClient, event: dict[str, Any]
+        self, client: AsyncWebClient, place: Place, who: Profile, event: dict[str, Any]
     ) -> tuple[Attachment, ...]:
-        """Files shared in a DM (a bank to import), fetched with the bot token from Slack."""
+        """Files shared in a DM (a bank to import), fetched with the bot token from Slack's file
+        hosts. A file over the limit is refused whole, and the user is told."""
         files = [f for f in event.get("files") or [] if isinstance(f, dict)][:MAX_FILES]
         if not files:
             return ()
         found: list[Attachment] = []
-        headers = {"Authorization": f"Bearer {client.token}"}
-        async with aiohttp.ClientSession() as session:
+        too_large: list[str] = []
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             for item in files:
+                name = str(item.get("name") or "bank")
                 url = item.get("url_private_download") or item.get("url_private")
-                if not url or not self._from_slack(url) or (item.get("size") or 0) > MAX_FILE_BYTES:
+                if not isinstance(url, str):
                     continue
-                async with session.get(url, headers=headers) as response:
-                    data = await response.content.read(MAX_FILE_BYTES + 1)
-                    if response.status == 200 and len(data) <= MAX_FILE_BYTES:
-                        found.append(Attachment(str(item.get("name") or "bank"), data))
+                try:
+                    if _number(item.get("size")) > MAX_FILE_BYTES:
+                        raise TooLarge
+                    data = await download(
+                        session, url, client.token, self._file_hosts, MAX_FILE_BYTES
+                    )
+                except TooLarge:
+                    too_large.append(name)
+                    continue
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    log.warning("downloading a shared file failed: %s", type(exc).__name__)
+                    continue
+                if data is not None:
+                    found.append(Attachment(name, data))
+        if too_large:
+            tr = self._tr(who)
+            notes = [
+                tr(
+                    "{file} was not read: files can be at most {limit} MB.",
+                    file=inert(name),
+                    limit=MAX_FILE_BYTES // (1024 * 1024),
+                )
+                for name in too_large
+            ]
+            await self._outbox.send(client, place, [Reply("\n".join(notes))])
         return tuple(found)
-
-    def _from_slack(self, url: str) -> bool:
-        """The bot token is only ever sent to Slack's own hosts (or the configured API host)."""
-        target, api = yarl.URL(url), yarl.URL(self._api_url)
-        if target.host and target.host == api.host and target.scheme == api.scheme:
-            return True
-        host = target.host or ""
-        return target.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
 
     @property
     def _engine(self) -> ConversationEngine:
@@ -558,6 +604,10 @@ class SlackAdapter:
 
 def _team(context: AsyncBoltContext) -> str:
     return str(context.team_id or context.enterprise_id or "unknown")
+
+
+def _number(value: Any) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def _secret(value: Any) -> str | None:

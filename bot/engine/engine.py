@@ -7,6 +7,7 @@ stored (status pending) before grading starts.
 """
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import defaultdict
@@ -18,6 +19,7 @@ from bot.bank.models import Question
 from bot.bank.service import BankService
 from bot.bank.translations import TranslatedEntry
 from bot.engine import render
+from bot.engine.access import Access
 from bot.engine.commands import DIFFICULTIES, Command, parse
 from bot.engine.events import Incoming, Reply
 from bot.engine.localize import in_language
@@ -33,13 +35,17 @@ from bot.i18n.detect import AUTO, LanguageDetector, LanguageState
 from bot.scheduling.clock import Clock, SystemClock
 from bot.scheduling.review import ReviewPlanner
 from bot.storage.models import Attempt, Served, User, naive_utc
-from bot.storage.repository import Repository
+from bot.storage.repository import Repository, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 # Slash commands whose answers concern only the caller are shown to the caller only.
 PRIVATE_COMMANDS = frozenset(
     {"help", "topics", "stats", "language", "appeal", "remind", "digest", "forget", "bank"}
+)
+NOT_SAVED = N_(
+    "Sorry, I couldn't save that: the bot's storage isn't working right now, so nothing was "
+    "recorded. Please send it again in a few minutes."
 )
 HINT_PENALTY = 0.2  # each hint lowers the attainable score by 20%
 MAX_HINTS = 2
@@ -114,6 +120,10 @@ class ConversationEngine:
         self._machine = machine_translator
         self._machine_entries: dict[tuple[str, str], TranslatedEntry] = {}
         self._on_message = on_message
+        self._access = Access(repository)
+        # Messages the user didn't ask for wait here until the adapters are listening (a grade
+        # made while resuming after a restart would otherwise reach nobody).
+        self._held: list[tuple[Delivery, list[Reply]]] | None = None
         if regrades is not None:
             regrades.add_listener(self._on_regraded)
 
@@ -122,7 +132,21 @@ class ConversationEngine:
         self._notify.append(notify)
         return lambda: self._notify.remove(notify) if notify in self._notify else None
 
+    def hold_notifications(self) -> None:
+        """Keep unasked messages until `release_notifications` (adapters are starting)."""
+        if self._held is None:
+            self._held = []
+
+    async def release_notifications(self) -> None:
+        """Every adapter is listening: send what was held, and from now on send at once."""
+        held, self._held = self._held or [], None
+        for delivery, replies in held:
+            await self.notify(delivery, replies)
+
     async def notify(self, delivery: Delivery, replies: list[Reply]) -> None:
+        if self._held is not None:
+            self._held.append((delivery, replies))
+            return
         for notify in list(self._notify):
             try:
                 await notify(delivery, replies)
@@ -135,13 +159,21 @@ class ConversationEngine:
         if self._on_message is not None:
             self._on_message(platform_of(incoming.tenant))
         async with self._locks[(incoming.tenant, incoming.user)]:
-            user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
-            language = await self._language(user, incoming)
-            turn = Turn(incoming, user, language, self._catalog.translator(language))
             try:
-                return await self._route(turn)
-            except UserError as exc:
-                return [Reply(str(exc))]
+                return await self._handle(incoming)
+            except StorageUnavailable as exc:
+                log.error("storage unavailable (%s); the user is told nothing was saved", exc)
+                language = _locale(incoming.locale) or self._default_language
+                return [Reply(self._catalog.translator(language)(NOT_SAVED))]
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        user = await self._repo.user(incoming.tenant, incoming.user, incoming.user_name)
+        language = await self._language(user, incoming)
+        turn = Turn(incoming, user, language, self._catalog.translator(language))
+        try:
+            return await self._route(turn)
+        except UserError as exc:
+            return [Reply(str(exc))]
 
     async def attach_thread(self, served_id: int, thread: str) -> None:
         """An adapter opened a thread for a question: answers are expected there."""
@@ -230,28 +262,27 @@ class ConversationEngine:
         name, _, argument = action.partition(":")
         if name == "next":
             return await self._next(turn, Command("next"))
-        if name in {"hint", "reveal", "skip"} and argument.isdigit():
-            served = await self._repo.served(int(argument))
-            if served is None or served.user_id != turn.user.id:
-                return [Reply(turn.tr("That button belongs to someone else's question."))]
+        tenant, user_id = turn.incoming.tenant, turn.user.id
+        if name in {"hint", "reveal", "skip"}:
+            served = await self._access.served(tenant, user_id, argument)
+            if served is None:
+                return [_private(turn.tr("That button belongs to someone else's question."))]
             method = {"hint": self._hint, "reveal": self._reveal, "skip": self._skip}[name]
             return await method(turn, Command(name), served)
         if name == "vote":
             direction, _, attempt_id = argument.partition(":")
-            if attempt_id.isdigit() and direction in {"up", "down"}:
-                await self._repo.vote(int(attempt_id), turn.user.id, 1 if direction == "up" else -1)
-                return [
-                    Reply(
-                        turn.tr("Thanks, your feedback on the grade is recorded."),
-                        visibility="ephemeral",
-                    )
-                ]
-        if name == "answer" and argument.isdigit():
-            served = await self._repo.served(int(argument))
-            if served is None or served.user_id != turn.user.id or served.status != "open":
-                return [Reply(turn.tr("That question is no longer open. Type `next` for one."))]
+            if direction in {"up", "down"}:
+                attempt = await self._access.attempt(tenant, user_id, attempt_id)
+                if attempt is None:
+                    return [_private(turn.tr("That button belongs to someone else's question."))]
+                await self._repo.vote(attempt.id, user_id, 1 if direction == "up" else -1)
+                return [_private(turn.tr("Thanks, your feedback on the grade is recorded."))]
+        if name == "answer":
+            served = await self._access.served(tenant, user_id, argument)
+            if served is None or served.status != "open":
+                return [_private(turn.tr("That question is no longer open. Type `next` for one."))]
             return await self._answer(turn, served, turn.incoming.text)
-        return [Reply(turn.tr("That button is no longer valid."))]
+        return [Reply(turn.tr("That button is no longer valid."), visibility="ephemeral")]
 
     # ---- commands
 
@@ -315,15 +346,21 @@ class ConversationEngine:
         return [Reply(turn.tr(messages[(command.name, value == "on")]), visibility="ephemeral")]
 
     async def _forget(self, turn: Turn, command: Command) -> list[Reply]:
-        deleted = await self._repo.forget(turn.incoming.user)
+        """Delete the user's data in this tenant only: the same user id in another workspace
+        or server may be someone else, and is in any case not asked here."""
+        forgotten = await self._repo.forget(turn.incoming.tenant, turn.incoming.user)
+        if self._regrades is not None:  # queued re-grades would send the answers out again
+            self._regrades.discard(str(attempt) for attempt in forgotten.attempts)
+        if forgotten.user_id is not None:
+            await self._grader.forget(owner_of(forgotten.user_id))
         return [
-            Reply(
+            _private(
                 turn.tr(
-                    "Done: your answers, scores, stats and reviews are deleted everywhere "
-                    "({count} answers).",
-                    count=deleted,
-                ),
-                visibility="ephemeral",
+                    "Done: your answers, scores, stats and reviews here are deleted "
+                    "({count} answers). Other workspaces and servers keep theirs: say "
+                    "`forget me` there too.",
+                    count=len(forgotten.attempts),
+                )
             )
         ]
 
@@ -359,9 +396,16 @@ class ConversationEngine:
     ) -> list[Reply]:
         served = await self._current(turn, served)
         if served is None or served.status != "open":
-            return [Reply(turn.tr("No question is open. Type `next` for one."))]
+            return [
+                Reply(turn.tr("No question is open. Type `next` for one."), visibility="ephemeral")
+            ]
         if served.hints >= MAX_HINTS:
-            return [Reply(turn.tr("No more hints for this one. Answer it, or `reveal`."))]
+            return [
+                Reply(
+                    turn.tr("No more hints for this one. Answer it, or `reveal`."),
+                    visibility="ephemeral",
+                )
+            ]
         question = self.question(turn.incoming.tenant, served.question_id)
         hints = await self._repo.add_hint(served.id)
         if hints == 1:
@@ -382,7 +426,11 @@ class ConversationEngine:
         if served is None:
             attempt = await self._repo.last_attempt(turn.incoming.tenant, turn.user.id)
             if attempt is None:
-                return [Reply(turn.tr("No question is open. Type `next` for one."))]
+                return [
+                    Reply(
+                        turn.tr("No question is open. Type `next` for one."), visibility="ephemeral"
+                    )
+                ]
             served = await self._repo.served(attempt.served_id)
             assert served is not None
         question = self.question(turn.incoming.tenant, served.question_id)
@@ -412,8 +460,12 @@ class ConversationEngine:
     ) -> list[Reply]:
         served = await self._current(turn, served)
         if served is None or not await self._repo.close_served(served.id, "skipped"):
-            return [Reply(turn.tr("No question is open. Type `next` for one."))]
-        return [Reply(turn.tr("Skipped. Type `next` for another question."))]
+            return [
+                Reply(turn.tr("No question is open. Type `next` for one."), visibility="ephemeral")
+            ]
+        return [
+            Reply(turn.tr("Skipped. Type `next` for another question."), visibility="ephemeral")
+        ]
 
     async def _ask(self, turn: Turn, command: Command) -> list[Reply]:
         hits = await self._bank.store.search(command.rest, k=3, tenant=turn.incoming.tenant)
@@ -464,7 +516,8 @@ class ConversationEngine:
         if code == AUTO:
             return [Reply(turn.tr("I'll follow the language you write in."))]
         tr = self._catalog.translator(code)
-        return [Reply(tr("I'll reply in {language} from now on.", language=code))]
+        name = tr.language_name(code)
+        return [Reply(tr("I'll reply in {language} from now on.", language=name))]
 
     async def _appeal(self, turn: Turn, command: Command) -> list[Reply]:
         if not command.rest:
@@ -513,7 +566,9 @@ class ConversationEngine:
 
     async def _bank_command(self, turn: Turn, command: Command) -> list[Reply]:
         if not turn.incoming.is_admin:
-            return [Reply(turn.tr("Only admins can change the question bank."))]
+            return [
+                Reply(turn.tr("Only admins can change the question bank."), visibility="ephemeral")
+            ]
         tenant = turn.incoming.tenant
         if command.args[0].lower() == "remove":
             question_id = command.rest.strip()
@@ -573,9 +628,15 @@ class ConversationEngine:
             earlier = await self._repo.attempts_for_served([served.parent_id])
             missing = (earlier[-1].grade or {}).get("missing") if earlier else None
             key_points = tuple(missing) if missing else None
-        attempt, grade, score = await self.grade_answer(
-            turn, served, clean(text), key_points=key_points
-        )
+        try:
+            attempt, grade, score = await self.grade_answer(
+                turn, served, clean(text), key_points=key_points
+            )
+        except StorageUnavailable:
+            # Not stored: the question opens again, so the same answer can be sent later.
+            with contextlib.suppress(*StorageUnavailable):
+                await self._repo.reopen_served(served.id)
+            raise
         if grade is None:
             return [
                 Reply(
@@ -635,13 +696,14 @@ class ConversationEngine:
             tenant=served.tenant_id,
             local_key_points=tuple(local.key_points) if translated and key_points is None else None,
             local_reference=local.reference if local.reference != question.reference else None,
+            owner=owner_of(turn.user.id),
         )
         try:
             grade = await self._grader.grade(request)
-        except Exception:
+            score = await self._save(attempt, grade, hints=served.hints)
+        except Exception:  # the answer is stored: it is graded again at the next start
             log.exception("grading failed; attempt %s stays pending", attempt.id)
             return attempt, None, 0.0
-        score = await self._save(attempt, grade, hints=served.hints)
         if grade.provisional and self._regrades is not None:
             self._regrades.submit(RegradeJob(str(attempt.id), request))
         return attempt, grade, score
@@ -677,11 +739,14 @@ class ConversationEngine:
             language=attempt.language,
             question_id=question.id,
             tenant=attempt.tenant_id,
+            owner=owner_of(attempt.user_id),
         )
 
     async def _on_regraded(self, job: RegradeJob, grade: Grade) -> None:
         attempt = await self._repo.attempt(int(job.key))
-        if attempt is None:
+        if attempt is None:  # forgotten while it was being re-graded: drop what was cached
+            if job.request.owner is not None:
+                await self._grader.forget(job.request.owner)
             return
         score = await self._save(attempt, grade)
         await self._announce(
@@ -788,6 +853,15 @@ class ConversationEngine:
 
     def translator(self, language: str) -> Translator:
         return self._catalog.translator(language)
+
+
+def owner_of(user_id: int) -> str:
+    """Whose answer a grade request carries, as the verdict cache records it."""
+    return f"user:{user_id}"
+
+
+def _private(text: str) -> Reply:
+    return Reply(text, visibility="ephemeral")
 
 
 def _max_score(hints: int) -> float:

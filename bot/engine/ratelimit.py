@@ -5,6 +5,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Protocol
 
+from bot.redis_link import RedisLink, RedisUnavailable
+
 
 class RateLimiter(Protocol):
     async def allow(self, key: str) -> bool: ...
@@ -37,22 +39,31 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """A fixed window per key in Redis (INCR + EXPIRE), so all instances share the count."""
+    """A fixed window per key in Redis (INCR + EXPIRE), so all instances share the count.
 
-    def __init__(self, url: str, limit: int, window: int = 60) -> None:
-        from redis.asyncio import Redis
+    While Redis is unreachable the count is kept in this process instead: answers are still
+    limited, per instance, and never refused because Redis is down."""
 
+    def __init__(self, link: RedisLink, limit: int, window: int = 60) -> None:
         self.limit = limit
         self._window = window
-        self._redis = Redis.from_url(url)
+        self._link = link
+        self._fallback = MemoryRateLimiter(limit, float(window))
 
     async def allow(self, key: str) -> bool:
         bucket = f"interview-bot:rate:{key}:{int(time.time()) // self._window}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(bucket)
-            pipe.expire(bucket, self._window)
-            count, _ = await pipe.execute()
-        return int(count) <= self.limit
+
+        async def count(redis) -> int:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.incr(bucket)
+                pipe.expire(bucket, self._window)
+                counted, _ = await pipe.execute()
+            return int(counted)
+
+        try:
+            return await self._link.call(count) <= self.limit
+        except RedisUnavailable:
+            return await self._fallback.allow(key)
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        """The link is the App's to close."""

@@ -1,11 +1,15 @@
 """Checks on an answer before it is stored: clear messages for what can't be graded."""
 
+import re
 import unicodedata
 
 from bot.i18n.catalog import N_
 
 MAX_ANSWER_CHARS = 4000
 KEEP = {"\n", "\t"}
+# ESC followed by anything printable (CSI colours, cursor moves, screen clears, OSC titles and
+# links, single-character commands such as ESC c), or a C1 introducer (CSI, OSC, DCS, PM, APC).
+ESCAPE_SEQUENCE = re.compile("\x1b[\x20-\x7e]|[\x90\x9b\x9d\x9e\x9f]")
 
 
 def clean(text: str) -> str:
@@ -26,6 +30,11 @@ def problem(text: str) -> str | None:
         return N_(
             "Your answer is {length} characters long; the limit is {limit}. "
             "Please shorten it and send it again."
+        )
+    if ESCAPE_SEQUENCE.search(text):
+        return N_(
+            "Your answer contains terminal escape codes (colours, cursor moves or screen "
+            "clears), which can't be graded. Send it as plain text."
         )
     if not clean(text):
         return N_("Your answer has no readable text. Type your answer, or `skip`.")

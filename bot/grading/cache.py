@@ -18,15 +18,19 @@ import numpy as np
 
 from bot.grading.llm import LLMVerdict
 from bot.grading.models import GradeRequest
+from bot.redis_link import RedisLink, RedisUnavailable
 
 SEMANTIC_ENTRIES_PER_SCOPE = 200
 
 
 class CacheBackend(Protocol):
+    """`owner` names whose answer an entry holds, so `forget(owner)` can remove it."""
+
     async def get(self, key: str) -> str | None: ...
-    async def set(self, key: str, value: str) -> None: ...
-    async def push(self, scope: str, value: str) -> None: ...
+    async def set(self, key: str, value: str, owner: str | None = None) -> None: ...
+    async def push(self, scope: str, value: str, owner: str | None = None) -> None: ...
     async def items(self, scope: str) -> list[str]: ...
+    async def forget(self, owner: str) -> int: ...
     async def close(self) -> None: ...
 
 
@@ -37,6 +41,7 @@ class MemoryBackend:
         self._max = max_entries
         self._values: OrderedDict[str, str] = OrderedDict()
         self._lists: OrderedDict[str, list[str]] = OrderedDict()
+        self._owners: OrderedDict[str, set[tuple[str, str, str | None]]] = OrderedDict()
 
     async def get(self, key: str) -> str | None:
         value = self._values.get(key)
@@ -44,56 +49,150 @@ class MemoryBackend:
             self._values.move_to_end(key)
         return value
 
-    async def set(self, key: str, value: str) -> None:
+    async def set(self, key: str, value: str, owner: str | None = None) -> None:
         self._values[key] = value
         self._values.move_to_end(key)
         while len(self._values) > self._max:
             self._values.popitem(last=False)
+        self._own(owner, ("key", key, None))
 
-    async def push(self, scope: str, value: str) -> None:
+    async def push(self, scope: str, value: str, owner: str | None = None) -> None:
         entries = self._lists.setdefault(scope, [])
         entries.append(value)
         del entries[:-SEMANTIC_ENTRIES_PER_SCOPE]
         self._lists.move_to_end(scope)
         while len(self._lists) > self._max:
             self._lists.popitem(last=False)
+        self._own(owner, ("list", scope, value))
 
     async def items(self, scope: str) -> list[str]:
         return list(self._lists.get(scope, ()))
 
+    async def forget(self, owner: str) -> int:
+        removed = 0
+        for kind, name, value in self._owners.pop(owner, set()):
+            if kind == "key":
+                removed += self._values.pop(name, None) is not None
+            elif value in self._lists.get(name, ()):
+                self._lists[name] = [v for v in self._lists[name] if v != value]
+                removed += 1
+        return removed
+
     async def close(self) -> None:
         return None
 
+    def _own(self, owner: str | None, entry: tuple[str, str, str | None]) -> None:
+        if owner is None:
+            return
+        self._owners.setdefault(owner, set()).add(entry)
+        self._owners.move_to_end(owner)
+        while len(self._owners) > self._max:
+            self._owners.popitem(last=False)
+
 
 class RedisBackend:
-    """Shared by every bot instance; entries expire after `ttl` seconds."""
+    """Shared by every bot instance; entries expire after `ttl` seconds.
 
-    def __init__(self, url: str, *, ttl: int, prefix: str = "interview-bot:grade:") -> None:
-        from redis.asyncio import Redis
+    While Redis is unreachable, entries are read and written in this process instead. A
+    `forget` that can't reach Redis is done again once Redis answers."""
 
-        self._redis = Redis.from_url(url, decode_responses=True)
+    def __init__(
+        self,
+        link: RedisLink,
+        *,
+        ttl: int,
+        prefix: str = "interview-bot:grade:",
+        fallback: MemoryBackend | None = None,
+    ) -> None:
+        self._link = link
         self._ttl = ttl
         self._prefix = prefix
+        self._fallback = fallback or MemoryBackend()
+        self._unpurged: set[str] = set()
 
     async def get(self, key: str) -> str | None:
-        return await self._redis.get(self._prefix + key)
+        try:
+            return await self._call(lambda redis: redis.get(self._prefix + key))
+        except RedisUnavailable:
+            return await self._fallback.get(key)
 
-    async def set(self, key: str, value: str) -> None:
-        await self._redis.set(self._prefix + key, value, ex=self._ttl)
+    async def set(self, key: str, value: str, owner: str | None = None) -> None:
+        async def write(redis) -> None:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.set(self._prefix + key, value, ex=self._ttl)
+                if owner is not None:
+                    self._index(pipe, owner, json.dumps(["key", key]))
+                await pipe.execute()
 
-    async def push(self, scope: str, value: str) -> None:
+        try:
+            await self._call(write)
+        except RedisUnavailable:
+            await self._fallback.set(key, value, owner)
+
+    async def push(self, scope: str, value: str, owner: str | None = None) -> None:
         name = f"{self._prefix}scope:{scope}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(name, value)
-            pipe.ltrim(name, -SEMANTIC_ENTRIES_PER_SCOPE, -1)
-            pipe.expire(name, self._ttl)
-            await pipe.execute()
+
+        async def write(redis) -> None:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.rpush(name, value)
+                pipe.ltrim(name, -SEMANTIC_ENTRIES_PER_SCOPE, -1)
+                pipe.expire(name, self._ttl)
+                if owner is not None:
+                    self._index(pipe, owner, json.dumps(["list", scope, value]))
+                await pipe.execute()
+
+        try:
+            await self._call(write)
+        except RedisUnavailable:
+            await self._fallback.push(scope, value, owner)
 
     async def items(self, scope: str) -> list[str]:
-        return await self._redis.lrange(f"{self._prefix}scope:{scope}", 0, -1)
+        try:
+            return await self._call(
+                lambda redis: redis.lrange(f"{self._prefix}scope:{scope}", 0, -1)
+            )
+        except RedisUnavailable:
+            return await self._fallback.items(scope)
+
+    async def forget(self, owner: str) -> int:
+        removed = await self._fallback.forget(owner)
+        try:
+            removed += await self._link.call(lambda redis: self._purge(redis, owner))
+        except RedisUnavailable:
+            self._unpurged.add(owner)
+        return removed
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        """The link is the App's to close."""
+
+    async def _call(self, operation):
+        result = await self._link.call(operation)
+        while self._unpurged:  # a forget that found Redis down, done now that it answers
+            owner = self._unpurged.pop()
+            try:
+                await self._link.call(lambda redis, owner=owner: self._purge(redis, owner))
+            except RedisUnavailable:
+                self._unpurged.add(owner)
+                break
+        return result
+
+    def _index(self, pipe, owner: str, entry: str) -> None:
+        name = f"{self._prefix}owner:{owner}"
+        pipe.sadd(name, entry)
+        pipe.expire(name, self._ttl)
+
+    async def _purge(self, redis, owner: str) -> int:
+        name = f"{self._prefix}owner:{owner}"
+        entries = [json.loads(raw) for raw in await redis.smembers(name)]
+        async with redis.pipeline(transaction=True) as pipe:
+            for entry in entries:
+                if entry[0] == "key":
+                    pipe.delete(self._prefix + entry[1])
+                else:
+                    pipe.lrem(f"{self._prefix}scope:{entry[1]}", 0, entry[2])
+            pipe.delete(name)
+            results = await pipe.execute()
+        return sum(1 for result in results[:-1] if result)
 
 
 def normalise_answer(answer: str) -> str:
@@ -126,9 +225,12 @@ class VerdictCache:
         self.misses = 0
 
     async def get(self, request: GradeRequest, version: str, model: str) -> CacheHit | None:
-        cached = await self._backend.get(self._key(request, version, model))
+        key = self._key(request, version, model)
+        cached = await self._backend.get(key)
         if cached is not None:
             self.hits["exact"] += 1
+            if request.owner is not None:  # the entry now holds this user's answer text too
+                await self._backend.set(key, cached, request.owner)
             return CacheHit(LLMVerdict.model_validate_json(cached), "exact")
         if self._threshold is not None and self._embed is not None:
             vector = (await self._embed([normalise_answer(request.answer)]))[0]
@@ -148,11 +250,16 @@ class VerdictCache:
         self, request: GradeRequest, version: str, model: str, verdict: LLMVerdict
     ) -> None:
         payload = verdict.model_dump_json()
-        await self._backend.set(self._key(request, version, model), payload)
+        await self._backend.set(self._key(request, version, model), payload, request.owner)
         if self._threshold is not None and self._embed is not None:
             vector = (await self._embed([normalise_answer(request.answer)]))[0]
             entry = {"vector": [round(float(x), 5) for x in vector], "verdict": payload}
-            await self._backend.push(self._scope(request, version, model), json.dumps(entry))
+            scope = self._scope(request, version, model)
+            await self._backend.push(scope, json.dumps(entry), request.owner)
+
+    async def forget(self, owner: str) -> int:
+        """Remove every entry holding an answer of `owner` (a user who asked to be forgotten)."""
+        return await self._backend.forget(owner)
 
     async def close(self) -> None:
         await self._backend.close()

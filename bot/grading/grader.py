@@ -3,16 +3,21 @@
 - The guard runs first. Suspicious spans are cut before any grader sees the answer, and when the
   guard (or the model itself) flags an injection, the score can't exceed what the offline
   evidence supports, whatever the model said.
+- An LLM verdict's score is bounded by evidence code computed: the key points it claims that the
+  offline grader confirms, or the offline grade of the answer (`verdict.py`). The guard's cap
+  above is a further layer.
 - With an LLM configured, a failed call (after retries, or with the circuit open) falls back to
   an offline grade marked provisional; `regrade` is what the background queue calls later.
 - The notes that explain flags to the user are added where the grade is shown (`notes.py`).
 - Without an LLM, the offline grade is final.
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Protocol
 
 from bot.grading.budget import TokenBudget
@@ -21,6 +26,7 @@ from bot.grading.guard import InjectionGuard
 from bot.grading.llm import Appeal, Judgement, LLMGrader
 from bot.grading.models import INJECTION_FLAG, Grade, GradeRequest
 from bot.grading.offline import OfflineGrader
+from bot.grading.replies import LanguageOf
 from bot.grading.verdict import to_grade
 from bot.llm.chat import LLMUnavailable
 
@@ -44,6 +50,9 @@ class Grader(Protocol):
     async def regrade(self, request: GradeRequest) -> Grade:
         """An LLM grade, or `LLMUnavailable`; for provisional grades, later."""
 
+    async def forget(self, owner: str) -> int:
+        """Drop cached copies of the answers of `owner` (`GradeRequest.owner`)."""
+
 
 class GradingService:
     def __init__(
@@ -56,6 +65,7 @@ class GradingService:
         weights: Mapping[str, float] = DEFAULT_WEIGHTS,
         budget: TokenBudget | None = None,
         observe: Callable[[str, float], None] | None = None,
+        language_of: LanguageOf | None = None,
     ) -> None:
         self._offline = offline
         self._guard = guard
@@ -64,6 +74,7 @@ class GradingService:
         self._weights = dict(weights)
         self._budget = budget
         self._observe = observe
+        self._language_of = language_of
 
     @property
     def uses_llm(self) -> bool:
@@ -78,6 +89,9 @@ class GradingService:
 
     async def regrade(self, request: GradeRequest) -> Grade:
         return await self._grade(request, None, fallback=False)
+
+    async def forget(self, owner: str) -> int:
+        return await self._cache.forget(owner) if self._cache is not None else 0
 
     async def _grade(
         self, request: GradeRequest, appeal: Appeal | None, *, fallback: bool
@@ -151,13 +165,19 @@ class GradingService:
                 await self._budget.record(request.tenant, judgement.tokens)
             if self._cache is not None and appeal is None:
                 await self._cache.put(request, version, model, judgement.verdict)
-        return to_grade(
+        rubric = _in_answer_language(request)
+        offline = await self._offline.grade(rubric)
+        return await asyncio.to_thread(
+            to_grade,
             request,
             judgement,
             weights=self._weights,
             instructions=self._llm.instructions(),
             prompt_version=version,
             model=model,
+            support=partial(self._offline.sentence_support, rubric),
+            offline_score=offline.score,
+            language_of=self._language_of,
         )
 
     async def _capped(self, grade: Grade, cleaned: GradeRequest, signals: tuple[str, ...]) -> Grade:
@@ -177,6 +197,16 @@ class GradingService:
                 "flags": list(dict.fromkeys(flags)),
             }
         )
+
+
+def _in_answer_language(request: GradeRequest) -> GradeRequest:
+    """The rubric the offline evidence compares the answer with: the translated key points
+    (same order) when the answer is in another language and they exist."""
+    local = request.local_key_points
+    if request.language == "en" or not local or len(local) != len(request.key_points):
+        return request
+    reference = request.local_reference or request.reference
+    return replace(request, key_points=local, reference=reference)
 
 
 def evidence_ceiling(offline: Grade) -> float:

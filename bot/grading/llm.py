@@ -8,34 +8,51 @@ score.
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.grading.models import GradeRequest
 from bot.llm.chat import ChatModel, Completion
 from bot.llm.prompts import PromptLibrary
 
 MAX_KEY_POINTS = 20
+MAX_QUOTE_CHARS = 1000
 MAX_FEEDBACK_CHARS = 1500
 MAX_FOLLOW_UP_CHARS = 400
+# The reply's cap: a full verdict (feedback at its longest, a quote per point) fits well within.
+MAX_REPLY_TOKENS = 1000
+
+
+def _untitled(schema: dict[str, Any]) -> None:
+    """Drop the titles pydantic gives each field: tokens in every request that tell the model
+    nothing. (The model's own title stays: it names the function in tool calls.)"""
+    for node in schema.get("properties", {}).values():
+        node.pop("title", None)
 
 
 class CoveredPoint(BaseModel):
-    point: int = Field(ge=1, le=MAX_KEY_POINTS, description="the key point's number")
-    evidence: str = Field(
-        min_length=1, max_length=1000, description="an exact quote from the candidate's answer"
-    )
+    model_config = ConfigDict(json_schema_extra=_untitled)
+
+    point: int = Field(ge=1, le=MAX_KEY_POINTS)
+    evidence: str
 
 
+# The JSON schema the model fills (temperature 0). It holds no string lengths and no array sizes:
+# llama.cpp's schema-to-grammar converter (also behind Ollama) turns them into repetition rules
+# and gives up on long ones, crashing the server. `bot.grading.verdict` enforces the `MAX_*`
+# limits above after parsing. The docstring is sent to the model as the schema's description.
 class LLMVerdict(BaseModel):
-    """The JSON schema the model must fill (temperature 0)."""
+    """The grade of the candidate's answer."""
+
+    model_config = ConfigDict(json_schema_extra=_untitled)
 
     correctness: int = Field(ge=0, le=10)
     completeness: int = Field(ge=0, le=10)
     clarity: int = Field(ge=0, le=10)
-    covered: list[CoveredPoint] = Field(max_length=MAX_KEY_POINTS)
-    feedback: str = Field(min_length=1, max_length=MAX_FEEDBACK_CHARS)
-    follow_up: str | None = Field(max_length=MAX_FOLLOW_UP_CHARS)
+    covered: list[CoveredPoint]
+    feedback: str
+    follow_up: str | None
     injection_suspected: bool
 
 
@@ -53,6 +70,7 @@ class Judgement:
     boundary: str
     tokens: int
     attempts: int
+    prompt_tokens: int = 0
 
 
 class LLMGrader:
@@ -78,15 +96,14 @@ class LLMGrader:
         """The fixed prompt text, for checking that feedback doesn't leak it."""
         return [self._prompts.get(name).template.template for name in (self.SYSTEM, self.USER)]
 
-    async def judge(self, request: GradeRequest, appeal: Appeal | None = None) -> Judgement:
-        boundary = _fresh_boundary(request.answer, appeal.text if appeal else "")
+    def messages(
+        self, request: GradeRequest, boundary: str, appeal: Appeal | None = None
+    ) -> list[tuple[str, str]]:
+        """The system and user messages of one grading call."""
         system = self._prompts.get(self.SYSTEM).render(boundary=boundary, language=request.language)
         user = self._prompts.get(self.USER).render(
             question=request.question,
-            reference=request.reference,
-            key_points="\n".join(
-                f"{number}. {point}" for number, point in enumerate(request.key_points, 1)
-            ),
+            rubric=_rubric(request),
             context=_context(request.extra_context),
             boundary=boundary,
             answer=request.answer,
@@ -95,10 +112,20 @@ class LLMGrader:
             user += "\n\n" + self._prompts.get(self.APPEAL).render(
                 boundary=boundary, appeal=appeal.text, previous_score=f"{appeal.previous_score:g}"
             )
+        return [("system", system), ("human", user)]
+
+    async def judge(self, request: GradeRequest, appeal: Appeal | None = None) -> Judgement:
+        boundary = _fresh_boundary(request.answer, appeal.text if appeal else "")
         completion: Completion[LLMVerdict] = await self._chat.structured(
-            LLMVerdict, [("system", system), ("human", user)]
+            LLMVerdict, self.messages(request, boundary, appeal), max_tokens=MAX_REPLY_TOKENS
         )
-        return Judgement(completion.value, boundary, completion.tokens, completion.attempts)
+        return Judgement(
+            completion.value,
+            boundary,
+            completion.tokens,
+            completion.attempts,
+            prompt_tokens=completion.prompt_tokens,
+        )
 
 
 def _fresh_boundary(*texts: str) -> str:
@@ -106,6 +133,15 @@ def _fresh_boundary(*texts: str) -> str:
         boundary = secrets.token_hex(8)
         if not any(boundary in text for text in texts):
             return boundary
+
+
+def _rubric(request: GradeRequest) -> str:
+    """The key points, numbered; the reference only when there are none. Key points are drawn
+    from the reference, so sending both would pay for the same text twice."""
+    if not request.key_points:
+        return f"Reference answer (trusted):\n{request.reference}\n"
+    numbered = "\n".join(f"{n}. {point}" for n, point in enumerate(request.key_points, 1))
+    return f"Key points (trusted), numbered:\n{numbered}\n"
 
 
 def _context(extra: tuple[str, ...]) -> str:

@@ -25,6 +25,8 @@ class GradeRequest:
     # English one and writes feedback in `language`).
     local_key_points: tuple[str, ...] | None = None
     local_reference: str | None = None
+    # Who answered (opaque to grading), so cached copies of the answer can be purged on request.
+    owner: str | None = None
 
 
 class Grade(BaseModel):

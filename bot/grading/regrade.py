@@ -9,7 +9,7 @@ engine stores provisional attempts, so after a restart it submits them again.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from bot.grading.models import Grade, GradeRequest
@@ -51,6 +51,11 @@ class RegradeQueue:
         self._jobs.setdefault(job.key, job)
         self._idle.clear()
         self._wakeup.set()
+
+    def discard(self, keys: Iterable[str]) -> None:
+        """Drop waiting jobs (their answers were deleted)."""
+        for key in keys:
+            self._jobs.pop(key, None)
 
     def start(self) -> None:
         if self._task is None:

@@ -1,24 +1,36 @@
 """Turning a model's verdict into a grade: checks first, then the score, computed by code.
 
-- A key point counts as covered only if its evidence quote really occurs in the answer.
+- A key point counts as covered only if its evidence quote really occurs in the answer and the
+  offline grader agrees that the quote's sentence supports that point (`SUPPORT_AT`, fitted by
+  `bench/support_threshold.py`). A model's word alone never raises a score.
+- The score is the weighted mean of the criteria, but never above what code-computed evidence
+  supports: 10 x the verified points' share, or the offline grade of the whole answer when that
+  is higher, plus `EVIDENCE_MARGIN`. Correctness and clarity can lower a grade, not lift it past
+  its evidence.
 - Completeness cannot claim more than the verified points support.
-- Feedback and follow-up must not leak the boundary token, the instructions, or long runs of the
-  reference answer that the candidate did not write; leaking text is replaced or dropped.
+- Feedback and follow-up are checked (`bot.grading.replies`): leaking, empty, field-name or
+  wrong-language feedback is replaced by the evidence summary; a follow-up that is no question
+  is dropped.
 """
 
 import math
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from bot.grading.llm import Judgement
-from bot.grading.models import CRITERIA, Grade, GradeRequest, summary_feedback
+from bot.bank.text import split_sentences
+from bot.grading.llm import MAX_KEY_POINTS, MAX_QUOTE_CHARS, CoveredPoint, Judgement
+from bot.grading.models import CRITERIA, Grade, GradeRequest
+from bot.grading.replies import LanguageOf, checked_feedback, checked_follow_up, normalise
 
-INSTRUCTION_RUN = 8  # words copied from the instructions that count as a leak
-REFERENCE_RUN = 10  # words copied from the reference (and not written by the user) that count
+# Fitted on SAF train by bench/support_threshold.py: the lowest threshold leaving at most 2% of
+# English Incorrect answers a verified share above their human score.
+SUPPORT_AT = 0.625
+# Chosen with bench/support_threshold.py's bank check: how far above its evidence a score may go.
+EVIDENCE_MARGIN = 1.0
 MIN_QUOTE_WORDS = 2
-FEEDBACK_REPLACED = "feedback_replaced"
 EVIDENCE_REJECTED = "evidence_rejected"
+EVIDENCE_BOUNDED = "score_bounded_by_evidence"
+
+Support = Callable[[str], tuple[float, ...]]
 
 
 def to_grade(
@@ -29,21 +41,14 @@ def to_grade(
     instructions: Iterable[str],
     prompt_version: str,
     model: str,
+    support: Support,
+    offline_score: float,
+    language_of: LanguageOf | None = None,
 ) -> Grade:
+    """`support(sentence)` is the offline support of one sentence for each key point, and
+    `offline_score` the offline grader's score of the whole answer."""
     verdict = judgement.verdict
-    answer = _normal(request.answer)
-    evidence: dict[str, str] = {}
-    rejected = False
-    for item in verdict.covered:
-        if not 1 <= item.point <= len(request.key_points):
-            rejected = True
-            continue
-        point = request.key_points[item.point - 1]
-        quote = _normal(item.evidence)
-        if len(quote.split()) >= MIN_QUOTE_WORDS and quote in answer:
-            evidence.setdefault(point, item.evidence.strip())
-        else:
-            rejected = True
+    evidence, rejected = _verified(request, verdict.covered, support)
     covered = [point for point in request.key_points if point in evidence]
     missing = [point for point in request.key_points if point not in evidence]
 
@@ -53,16 +58,20 @@ def to_grade(
         "clarity": float(verdict.clarity),
     }
     flags = [EVIDENCE_REJECTED] if rejected else []
-    leaks = _LeakCheck(request, judgement.boundary, instructions)
-    feedback = verdict.feedback.strip()
-    if leaks.found(feedback):
-        feedback = summary_feedback(covered, missing)
-        flags.append(FEEDBACK_REPLACED)
-    follow_up = (verdict.follow_up or "").strip() or None
-    if follow_up and leaks.found(follow_up):
-        follow_up = None
+    score = weighted_score(criteria, weights)
+    ceiling = score_ceiling(len(covered), len(request.key_points), offline_score)
+    if score > ceiling:
+        score = ceiling
+        flags.append(EVIDENCE_BOUNDED)
+    feedback, replaced = checked_feedback(
+        verdict.feedback, request, judgement.boundary, instructions, covered, missing, language_of
+    )
+    flags.extend(replaced)
+    follow_up = checked_follow_up(
+        verdict.follow_up, request, judgement.boundary, instructions, language_of
+    )
     return Grade(
-        score=weighted_score(criteria, weights),
+        score=score,
         criteria=criteria,
         covered=covered,
         missing=missing,
@@ -79,6 +88,59 @@ def to_grade(
     )
 
 
+def _verified(
+    request: GradeRequest, claims: list[CoveredPoint], support: Support
+) -> tuple[dict[str, str], bool]:
+    """Key point -> quote, for the claims whose quote is in the answer and whose sentence the
+    offline evidence says supports that point; and whether any claim was rejected."""
+    sentences = [(normalise(s), s) for s in split_sentences(" ".join(request.answer.split()))]
+    answer = normalise(request.answer)
+    measured: dict[str, tuple[float, ...]] = {}
+    evidence: dict[str, str] = {}
+    rejected = False
+    for item in claims[:MAX_KEY_POINTS]:
+        if not 1 <= item.point <= len(request.key_points):
+            rejected = True
+            continue
+        point = request.key_points[item.point - 1]
+        if point in evidence:
+            continue
+        quote = normalise(item.evidence)
+        if (
+            len(item.evidence) > MAX_QUOTE_CHARS
+            or len(quote.split()) < MIN_QUOTE_WORDS
+            or quote not in answer
+        ):
+            rejected = True
+            continue
+        sentence = _sentence_of(quote, sentences)
+        if sentence not in measured:
+            measured[sentence] = support(sentence)
+        if measured[sentence][item.point - 1] >= SUPPORT_AT:
+            evidence[point] = item.evidence.strip()
+        else:
+            rejected = True
+    return evidence, rejected
+
+
+def _sentence_of(quote: str, sentences: list[tuple[str, str]]) -> str:
+    """The answer's sentence holding `quote` (normalised); the fewest consecutive sentences
+    when it runs across a sentence end."""
+    for size in range(1, len(sentences) + 1):
+        for start in range(len(sentences) - size + 1):
+            window = sentences[start : start + size]
+            if quote in " ".join(normal for normal, _ in window):
+                return " ".join(text for _, text in window)
+    return " ".join(text for _, text in sentences)
+
+
+def score_ceiling(verified: int, points: int, offline_score: float) -> float:
+    """The most a verdict can score: what the verified points support (10 x their share) or the
+    offline grade of the whole answer, whichever is higher, plus `EVIDENCE_MARGIN`."""
+    share = 10 * verified / points if points else 10.0
+    return round(min(10.0, max(share, offline_score) + EVIDENCE_MARGIN), 1)
+
+
 def weighted_score(criteria: Mapping[str, float], weights: Mapping[str, float]) -> float:
     total = sum(weights.get(name, 0.0) for name in CRITERIA)
     if total <= 0:
@@ -92,39 +154,3 @@ def _verified_ceiling(covered: list[str], missing: list[str]) -> int:
     if total == 0:
         return 10
     return min(10, math.ceil(10 * len(covered) / total) + 1)
-
-
-def _normal(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\"'`“”‘’«»]", "", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def _words(text: str) -> list[str]:
-    return _normal(text).split()
-
-
-def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
-
-
-class _LeakCheck:
-    def __init__(self, request: GradeRequest, boundary: str, instructions: Iterable[str]) -> None:
-        self._boundary = boundary.casefold()
-        placeholder = re.compile(r"\$\w+")
-        fixed = [_words(placeholder.sub(" ", text)) for text in instructions]
-        self._instruction_runs = set().union(*(_runs(w, INSTRUCTION_RUN) for w in fixed))
-        written = _words(request.answer)
-        allowed = _runs(written, REFERENCE_RUN).union(
-            *(_runs(_words(point), REFERENCE_RUN) for point in request.key_points),
-            _runs(_words(request.question), REFERENCE_RUN),
-        )
-        self._reference_runs = _runs(_words(request.reference), REFERENCE_RUN) - allowed
-
-    def found(self, text: str) -> bool:
-        if self._boundary and self._boundary in text.casefold():
-            return True
-        words = _words(text)
-        if _runs(words, INSTRUCTION_RUN) & self._instruction_runs:
-            return True
-        return bool(_runs(words, REFERENCE_RUN) & self._reference_runs)

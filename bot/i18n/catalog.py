@@ -43,6 +43,16 @@ class Translator:
         text = self._messages.get(message) or message
         return text.format(**params) if params else text
 
+    def language_name(self, code: str) -> str:
+        """The name of language `code` in this translator's language ("fr" -> "French",
+        or "Französisch" in German), from Babel's locale data; `code` itself if Babel has none."""
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            return Locale.parse(code).get_display_name(self.language) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
 
 class Catalog:
     def __init__(self, locales_dir: Path, languages: Iterable[str] = SUPPORTED) -> None:

@@ -10,7 +10,7 @@ returns or raises `LLMUnavailable`, and the circuit breaker counts it.
 import random
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from tenacity import (
@@ -32,6 +32,7 @@ Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
 StructuredMethod = Literal["json_schema", "function_calling", "json_mode"]
 MAX_RETRY_AFTER = 30.0
+MAX_DETAIL_CHARS = 120  # of a server's error message, in a failure reason
 
 
 class LLMUnavailable(Exception):
@@ -62,8 +63,14 @@ class LLMOptions:
 @dataclass(frozen=True)
 class Completion(Generic[T]):
     value: T
-    tokens: int
+    tokens: int  # prompt and completion, as the server counts them
     attempts: int
+    prompt_tokens: int = 0
+
+
+class Usage(NamedTuple):
+    total: int
+    prompt: int
 
 
 class ChatModel:
@@ -109,34 +116,43 @@ class ChatModel:
             self.__dict__.pop("_model", None)
 
     async def structured(
-        self, schema: type[Model], messages: list[tuple[str, str]]
+        self,
+        schema: type[Model],
+        messages: list[tuple[str, str]],
+        *,
+        max_tokens: int | None = None,
     ) -> Completion[Model]:
-        """The model's reply parsed into `schema` (pydantic validation included)."""
-        runnable = self._model.with_structured_output(
+        """The model's reply parsed into `schema` (pydantic validation included). `max_tokens`
+        caps the reply: the schema bounds no string, so a small model could otherwise ramble
+        inside one until the context is full."""
+        model = self._model
+        if max_tokens is not None:
+            model = model.model_copy(update={"max_tokens": max_tokens})
+        runnable = model.with_structured_output(
             schema, method=self.options.structured_method, include_raw=True
         )
 
-        async def call() -> tuple[Model, int]:
+        async def call() -> tuple[Model, Usage]:
             try:
                 result: dict[str, Any] = await runnable.ainvoke(messages)
             except ValidationError as exc:  # the json_schema path validates inside the client
                 raise InvalidOutput(f"the model's reply did not match {schema.__name__}") from exc
-            tokens = _tokens(result.get("raw"))
+            usage = _usage(result.get("raw"))
             parsed = result.get("parsed")
             if result.get("parsing_error") is not None or not isinstance(parsed, schema):
-                self.tokens_used += tokens
+                self.tokens_used += usage.total
                 raise InvalidOutput(f"the model's reply did not match {schema.__name__}")
-            return parsed, tokens
+            return parsed, usage
 
         return await self._run(call)
 
     async def text(self, messages: list[tuple[str, str]]) -> Completion[str]:
-        async def call() -> tuple[str, int]:
+        async def call() -> tuple[str, Usage]:
             message = await self._model.ainvoke(messages)
             content = message.content if isinstance(message.content, str) else ""
             if not content.strip():
                 raise InvalidOutput("the model's reply was empty")
-            return content.strip(), _tokens(message)
+            return content.strip(), _usage(message)
 
         return await self._run(call)
 
@@ -146,6 +162,7 @@ class ChatModel:
         if not self.breaker.allow():
             raise LLMUnavailable("circuit open")
         attempts = 0
+        errors: list[BaseException] = []
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.options.max_attempts)
             | stop_after_delay(self.options.deadline),
@@ -157,16 +174,20 @@ class ChatModel:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    value, tokens = await call()
+                    try:
+                        value, usage = await call()
+                    except Exception as exc:
+                        errors.append(exc)
+                        raise
         except (openai.OpenAIError, InvalidOutput) as exc:
             self.failures += 1
             self.retries += attempts - 1
             self.breaker.record_failure()
-            raise LLMUnavailable(_describe(exc)) from exc
+            raise LLMUnavailable(describe_failures(errors or [exc])) from exc
         self.retries += attempts - 1
-        self.tokens_used += tokens
+        self.tokens_used += usage.total
         self.breaker.record_success()
-        return Completion(value, tokens, attempts)
+        return Completion(value, usage.total, attempts, prompt_tokens=usage.prompt)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -203,9 +224,17 @@ def _retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
-def _tokens(message: Any) -> int:
+def _usage(message: Any) -> Usage:
     usage = getattr(message, "usage_metadata", None) or {}
-    return int(usage.get("total_tokens", 0))
+    return Usage(int(usage.get("total_tokens", 0)), int(usage.get("input_tokens", 0)))
+
+
+def describe_failures(errors: list[BaseException]) -> str:
+    """What went wrong, attempt by attempt, repeats merged: "HTTP 500 (grammar too large), then
+    server closed the connection". The first error often says the most: a server that crashed
+    answers the retries with refused connections."""
+    described = [_describe(exc) for exc in errors]
+    return ", then ".join(dict.fromkeys(described))
 
 
 def _describe(exc: BaseException) -> str:
@@ -214,7 +243,36 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}"
+        detail = " ".join(_server_message(exc).split())[:MAX_DETAIL_CHARS]
+        return f"HTTP {exc.status_code} ({detail})" if detail else f"HTTP {exc.status_code}"
     if isinstance(exc, openai.APIConnectionError):
+        # The transport's error, by name: openai's HTTP library differs between major versions,
+        # and LangChain may wrap the client's error once more.
+        causes = {kind.__name__ for error in _chain(exc) for kind in type(error).__mro__}
+        if causes & {"RemoteProtocolError", "ReadError"}:
+            return "server closed the connection without a response (did it crash?)"
+        if "ConnectError" in causes:
+            return "connection refused"
         return "connection failed"
     return "invalid output"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and the errors it was raised from."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _server_message(exc: Any) -> str:
+    """The message in an OpenAI-style error body, else the text the client made of it."""
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        message = error.get("message") if isinstance(error, dict) else error
+        if isinstance(message, str):
+            return message
+    return str(exc.message)

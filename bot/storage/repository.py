@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.database import session_factory
@@ -27,6 +29,16 @@ from bot.storage.models import (
     User,
     utcnow,
 )
+
+# The database can't be reached or written (read-only file, full disk, server gone): not a bug in a
+# query, and nothing the failed call meant to store was stored.
+StorageUnavailable = (OperationalError, InterfaceError, PoolTimeout, OSError)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    user_id: int | None  # None: nothing was stored about the user here
+    attempts: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -190,6 +202,13 @@ class Repository:
             )
             return result.rowcount == 1
 
+    async def reopen_served(self, served_id: int) -> None:
+        """Undo `close_served` when the answer it was closed for could not be stored."""
+        async with self._session.begin() as session:
+            await session.execute(
+                update(Served).where(Served.id == served_id).values(status="open", closed_at=None)
+            )
+
     async def add_hint(self, served_id: int) -> int:
         async with self._session.begin() as session:
             row = await session.get(Served, served_id)
@@ -267,6 +286,16 @@ class Repository:
                 .order_by(Attempt.id)
             )
             return rows.all()
+
+    async def follow_up_parents(self, served_ids: Sequence[int]) -> dict[int, int]:
+        """For each follow-up among `served_ids`, the served question it follows up."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(Served.id, Served.parent_id).where(
+                    Served.id.in_(served_ids), Served.parent_id.is_not(None)
+                )
+            )
+            return {served: parent for served, parent in rows.all()}
 
     async def attempts_for_served(self, served_ids: Sequence[int]) -> Sequence[Attempt]:
         async with self._session() as session:
@@ -607,35 +636,33 @@ class Repository:
 
     # ---- privacy
 
-    async def forget(self, external_id: str) -> int:
-        """Delete everything stored about a user, in every tenant; returns attempts deleted."""
-        from sqlalchemy import delete
-
+    async def forget(self, tenant: str, external_id: str) -> Forgotten:
+        """Delete everything stored about a user in one tenant (other tenants are untouched)."""
         async with self._session.begin() as session:
-            users = list(
-                await session.scalars(select(User.id).where(User.external_id == external_id))
+            user = await session.scalar(
+                select(User.id).where(User.tenant_id == tenant, User.external_id == external_id)
             )
-            if not users:
-                return 0
+            if user is None:
+                return Forgotten(None, ())
             attempts = list(
-                await session.scalars(select(Attempt.id).where(Attempt.user_id.in_(users)))
+                await session.scalars(select(Attempt.id).where(Attempt.user_id == user))
             )
             await session.execute(delete(Appeal).where(Appeal.attempt_id.in_(attempts)))
             await session.execute(
                 delete(GradeFeedback).where(
-                    GradeFeedback.attempt_id.in_(attempts) | GradeFeedback.user_id.in_(users)
+                    GradeFeedback.attempt_id.in_(attempts) | (GradeFeedback.user_id == user)
                 )
             )
             await session.execute(delete(Attempt).where(Attempt.id.in_(attempts)))
-            await session.execute(delete(ReviewCard).where(ReviewCard.user_id.in_(users)))
-            served = select(Served.id).where(Served.user_id.in_(users))
+            await session.execute(delete(ReviewCard).where(ReviewCard.user_id == user))
+            served = select(Served.id).where(Served.user_id == user)
             await session.execute(
                 update(Served).where(Served.parent_id.in_(served)).values(parent_id=None)
             )
-            await session.execute(delete(Served).where(Served.user_id.in_(users)))
-            await session.execute(delete(Interview).where(Interview.user_id.in_(users)))
-            await session.execute(delete(User).where(User.id.in_(users)))
-            return len(attempts)
+            await session.execute(delete(Served).where(Served.user_id == user))
+            await session.execute(delete(Interview).where(Interview.user_id == user))
+            await session.execute(delete(User).where(User.id == user))
+            return Forgotten(user, tuple(attempts))
 
     async def purge_answers(self, before: datetime) -> int:
         """Blank the text of answers older than `before` (scores and stats stay)."""

@@ -1,8 +1,11 @@
 import asyncio
 import io
+import os
+import threading
 from pathlib import Path
 
 from bot.adapters.console import run_console
+from bot.adapters.console_io import READ_LIMIT, read_line
 from bot.app import App
 
 
@@ -31,3 +34,81 @@ async def test_numbered_option_presses_the_button(ingested_app: App):
     stdout = io.StringIO()
     await run_console(ingested_app, io.StringIO("next\n1\n"), stdout)
     assert "Hint: think about" in stdout.getvalue()
+
+
+RENDER_BANK = b"""## Terminal rendering
+
+### 1) How does a serving stack keep GPUs busy under bursty chat traffic?
+
+**Answer:** **Continuous batching** adds new requests to the running batch at every decoding
+step, and a cap such as `max_num_seqs` bounds the memory a burst can take.
+"""
+
+
+async def _reveal_session(app: App, stdout) -> None:
+    await run_console(app, io.StringIO("next terminal\nreveal\n"), stdout)
+
+
+async def test_a_terminal_gets_rendered_markdown_and_a_pipe_the_plain_text(ingested_app: App):
+    outcome = await ingested_app.bank.import_file(RENDER_BANK, source="render.md", tenant="console")
+    assert outcome.result.errors == []
+    piped = io.StringIO()
+    await _reveal_session(ingested_app, piped)
+    assert "**Continuous batching**" in piped.getvalue()  # a pipe gets what the engine wrote
+    assert "`max_num_seqs`" in piped.getvalue()
+
+    master, slave = os.openpty()  # a real terminal, as a user's would be
+    screen = bytearray()
+    reader = threading.Thread(target=_drain, args=(master, screen))
+    reader.start()
+    with os.fdopen(slave, "w", encoding="utf-8") as terminal:
+        await _reveal_session(ingested_app, terminal)
+    await asyncio.to_thread(reader.join, 10)
+    os.close(master)
+    shown = screen.decode("utf-8", "replace")
+    assert "Continuous batching" in shown and "max_num_seqs" in shown
+    assert "**" not in shown and "`" not in shown  # rendered, not raw Markdown
+    assert "[1] " in shown  # the buttons are still numbered options
+
+
+def _drain(master: int, into: bytearray) -> None:
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal was closed
+            return
+        if not chunk:
+            return
+        into.extend(chunk)
+
+
+async def test_a_long_paste_is_cut_with_a_note_and_the_rest_is_not_read(ingested_app: App):
+    paste = "Dropout zeroes attention weights. " * 300  # 10,200 characters on one line
+    session = io.StringIO(f"next\n{paste}\nskip\n")
+    stdout = io.StringIO()
+    await run_console(ingested_app, session, stdout)
+    output = stdout.getvalue()
+    assert f"✂ Your message was cut after {READ_LIMIT:,} characters" in output
+    assert f"Your answer is {READ_LIMIT} characters long" in output  # only the cut part arrived
+    assert "Skipped." in output  # the rest of the long line was not taken as the next message
+
+
+def test_a_terminal_line_at_its_limit_is_reported_as_cut():
+    """A terminal in line mode drops what goes past 4,095 bytes; the reader notices."""
+    master, slave = os.openpty()
+    try:
+        with open(slave, encoding="utf-8", closefd=False) as terminal:
+            writer = threading.Thread(target=os.write, args=(master, b"x" * 5000 + b"\n"))
+            writer.start()
+            line = read_line(terminal, terminal=True)
+            writer.join(timeout=10)
+        assert line is not None and line.cut and len(line.text) == READ_LIMIT
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_a_short_line_is_not_cut():
+    line = read_line(io.StringIO("hello\n"), terminal=True)
+    assert line is not None and line.text == "hello" and not line.cut
+    assert read_line(io.StringIO(""), terminal=False) is None

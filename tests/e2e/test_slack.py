@@ -39,6 +39,8 @@ from bot.bank.models import Question
 from bot.config import Settings
 from bot.engine.events import Button, Reply
 from bot.engine.flows.daily import post_daily
+from bot.errors import ConfigError
+from bot.observability.logs import user_ref
 from bot.runtime import healthz
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
@@ -59,7 +61,9 @@ from tests.fakes.slack_signing import (
     message_event,
     new_ts,
     post_signed,
+    signature,
     signed_event,
+    signed_headers,
     signed_interactive,
     signed_slash_command,
     slash_command,
@@ -337,6 +341,79 @@ async def test_bad_signature_or_stale_timestamp_is_refused_and_nothing_runs(rig:
     assert rig.adapter.ready
 
 
+def raw_signed(
+    body: bytes, content_type: str, *, secret: str = SECRET, timestamp: str | None = None
+) -> SignedRequest:
+    """A request with exactly these body bytes, signed (with a chosen timestamp header)."""
+    headers = signed_headers(secret, body, content_type=content_type)
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp
+        headers["X-Slack-Signature"] = signature(secret, body, timestamp)
+    return SignedRequest(body, headers)
+
+
+async def test_malformed_requests_get_401_or_400_and_no_error_is_logged(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression: these got HTTP 500 and a logged traceback, before the signature was checked."""
+    form = "application/x-www-form-urlencoded"
+    unsigned_junk = SignedRequest(b"{not json", {"Content-Type": "application/json"})
+    bad_timestamp = raw_signed(b"command=%2Finterview&text=next", form, timestamp="abc")
+    unicode_digits = raw_signed(b"command=%2Finterview&text=next", form, timestamp="١٧٠٠٠٠٠٠٠٠")
+    non_ascii_signature = signed_slash_command(SECRET, slash_command(COMMAND, "next"))
+    non_ascii_signature.headers["X-Slack-Signature"] = "v0=é"
+    unauthorized = [unsigned_junk, bad_timestamp, unicode_digits, non_ascii_signature]
+    malformed = [
+        raw_signed(b'{"type": "event_callback", ', "application/json"),
+        raw_signed(b"\xff\xfe{}", "application/json"),
+        raw_signed(b"command=%2Finterview&text=\xff", form),
+        raw_signed(b"payload=%7Bnot-json", form),
+        raw_signed(b"[1, 2]", "application/json"),
+        raw_signed(b'"a string"', "application/json"),
+    ]
+    with caplog.at_level(logging.INFO):
+        for request in unauthorized:
+            assert (await rig.post(request)).status == 401, request
+        for request in malformed:
+            assert (await rig.post(request)).status == 400, request
+        await rig.settle()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+    assert rig.slack.calls() == []
+    # The endpoint still works.
+    question_post, _ = await rig.ask()
+    assert question_post.ok
+
+
+@pytest.mark.parametrize("where", ["same instance", "another instance", "Redis down"])
+async def test_a_replayed_slash_command_or_click_is_handled_once(
+    where: str, tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    """Regression: a signed slash command replayed within its five minutes posted a question
+    each time. Replays are dropped across instances, and in process while Redis is down."""
+    redis_url = f"redis://127.0.0.1:{free_port()}" if where == "Redis down" else None
+    settings = slack_settings(tmp_path / "data", model_dir, slack, redis_url=redis_url)
+    async with (
+        running(settings, slack, embedder) as one,
+        running(settings, slack, embedder) as two,
+    ):
+        other = two if where == "another instance" else one
+        fields = slash_command(COMMAND, "next", user_id=USER, channel_id=CHANNEL)
+        captured = signed_slash_command(SECRET, fields)
+        questions = one.watch("chat.postMessage", to(CHANNEL))
+        assert (await one.post(captured)).status == 200
+        question_post = await questions.next()
+        for _ in range(3):
+            assert (await other.post(captured)).status == 200
+        clicked = signed_interactive(SECRET, click(question_post, "next"))
+        assert (await one.post(clicked)).status == 200
+        assert (await other.post(clicked)).status == 200
+        await one.settle()
+        await two.settle()
+    posted = [question_in(one.app, c) for c in slack.calls("chat.postMessage")]
+    assert len(posted) == 2, [texts(c) for c in slack.calls("chat.postMessage")]  # ask + next
+
+
 async def test_the_events_url_answers_slacks_verification_challenge(rig: Rig) -> None:
     challenge = {
         "token": "legacy",
@@ -519,12 +596,96 @@ async def test_mentions_in_user_text_never_fire(rig: Rig) -> None:
     assert "&lt;!everyone&gt; is not an IANA time zone" in shown
 
 
+async def test_refusals_and_private_confirmations_are_ephemeral(rig: Rig) -> None:
+    """Regression: "That button belongs to someone else's question." was posted in the channel."""
+    other = "U0OTHER"
+    question_post, _ = await rig.ask()
+    public = rig.watch("chat.postMessage")
+    private = rig.watch("chat.postEphemeral", lambda c: c.args["user"] == other)
+    for prefix in ("hint:", "reveal:", "skip:"):
+        await rig.interact(click(question_post, action(question_post, prefix), user=other))
+        refusal = await private.next()
+        assert "That button belongs to someone else's question." in texts(refusal)
+        assert refusal.args["channel"] == CHANNEL
+    await rig.interact(click(question_post, "hint:999999", user=other))
+    assert "someone else's question" in texts(await private.next())
+    await rig.interact(click(question_post, "no-such-button", user=other))
+    assert "That button is no longer valid." in texts(await private.next())
+
+    opened = rig.watch("views.open")
+    await rig.interact(click(question_post, action(question_post, "answer:"), user=other))
+    modal = (await opened.next()).args["view"]
+    answer = text_input_state({"answer": "I will answer this one instead."})
+    submitted = view_submission(
+        "answer", answer, private_metadata=modal["private_metadata"], user_id=other
+    )
+    await rig.interact(submitted)
+    assert "That question is no longer open." in texts(await private.next())
+
+    ts = question_post.response["ts"]
+    for text in ("bank remove q1", "forget me"):
+        await rig.event(app_mention_event(f"<@{BOT_USER_ID}> {text}", user=other, thread_ts=ts))
+    assert "Only admins can change the question bank." in texts(await private.next())
+    assert "are deleted" in texts(await private.next())
+
+    mine = rig.watch("chat.postEphemeral", lambda c: c.args["user"] == USER)
+    await rig.interact(click(question_post, action(question_post, "skip:")))
+    assert "Skipped." in texts(await mine.next())
+    await rig.interact(click(question_post, action(question_post, "hint:")))
+    assert "No question is open." in texts(await mine.next())
+    await rig.settle()
+    assert len(public.calls()) == public.seen, [texts(c) for c in public.calls()[public.seen :]]
+
+
+def quoting_grader(body: dict[str, Any]) -> dict[str, Any]:
+    """An honest grader whose feedback quotes the start of the answer, as models often do."""
+    verdict = grader_responders.honest(body)
+    answer, _ = grader_responders.material(body)
+    verdict["feedback"] = f'You opened with "{answer[: len(MARKED_UP)].strip()}", then got to it.'
+    return verdict
+
+
+MARKED_UP = "*very bold* ~strike~ _x_ `rm -rf` ```block``` <!channel> <@U0VICTIM> "
+STYLED = ("*very", "bold*", "~strike~", "_x_", "`rm", "-rf`", "```block```")
+
+
+async def test_marked_up_answers_quoted_back_are_shown_as_typed_not_styled(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    """Regression: mrkdwn in an answer (`*bold*`, `~strike~`) was rendered when feedback quoted
+    it; a display name's marks styled the leaderboard."""
+    slack.add_user(USER, name="*boss*_of_~all~")
+    async with ScriptedLLM(responder=quoting_grader) as llm:
+        settings = slack_settings(tmp_path / "data", model_dir, slack, openai_base_url=llm.base_url)
+        async with running(settings, slack, embedder) as rig:
+            question_post, question = await rig.ask()
+            ts = question_post.response["ts"]
+            grades = rig.watch("chat.postMessage", in_thread(ts))
+            await rig.event(thread_reply(MARKED_UP + good_answer(question), ts))
+            grade = await grades.next()
+            board = rig.watch("chat.postMessage", to(CHANNEL))
+            await rig.slash("leaderboard")
+            leaderboard = texts(await board.next())
+    shown = texts(grade)
+    assert "You opened with" in shown, shown
+    assert not [mark for mark in STYLED if mark in shown], shown
+    assert "\u2217very bold\u2217 \u223cstrike\u223c \u02cdx\u02cd \u02cbrm -rf\u02cb" in shown
+    assert not any(mention in shown for mention in MENTIONS)
+    assert "*Your grade*" in shown  # the bot's own styling stays
+    assert (
+        "\u2217boss\u2217\u02cdof\u02cd\u223call\u223c" in leaderboard
+        and "*boss*" not in leaderboard
+    )
+
+
 async def test_a_retried_event_is_graded_once(rig: Rig) -> None:
     question_post, question = await rig.ask()
     ts = question_post.response["ts"]
     body = event_callback(thread_reply(good_answer(question), ts), event_id="Ev0RETRIED")
     first = await rig.post(signed_event(SECRET, body))
-    again = await rig.post(signed_event(SECRET, body, retry_num=1, retry_reason="http_timeout"))
+    later = int(time.time()) + 1  # Slack signs a redelivery anew: only the event id repeats
+    retry = signed_event(SECRET, body, retry_num=1, retry_reason="http_timeout", timestamp=later)
+    again = await rig.post(retry)
     assert first.status == again.status == 200
     await rig.settle()
     (grade,) = [c for c in rig.slack.calls("chat.postMessage") if in_thread(ts)(c)]
@@ -548,7 +709,8 @@ async def test_a_retry_reaching_another_instance_is_not_graded_again(
         event_id = f"Ev{time.time_ns()}"  # unique per run: Redis outlives the test
         body = event_callback(thread_reply(good_answer(question), ts), event_id=event_id)
         assert (await one.post(signed_event(SECRET, body))).status == 200
-        assert (await two.post(signed_event(SECRET, body, retry_num=1))).status == 200
+        retry = signed_event(SECRET, body, retry_num=1, timestamp=int(time.time()) + 1)
+        assert (await two.post(retry)).status == 200
         await one.settle()
         await two.settle()
     (grade,) = [c for c in slack.calls("chat.postMessage") if in_thread(ts)(c)]
@@ -668,6 +830,59 @@ async def test_daily_configuration_is_for_admins(
         assert "Daily question: off" in texts(await ephemerals.next())
 
 
+async def test_admins_listed_for_one_workspace_are_admins_there_only(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    settings = slack_settings(
+        tmp_path / "data", model_dir, slack, slack_admin_user_ids=[f"{TEAM_ID}:U0LEAD"]
+    )
+    async with running(settings, slack, embedder) as rig:
+        ephemerals = rig.watch("chat.postEphemeral")
+        for team, expected in ((TEAM_ID, "Daily question:"), ("T0OTHER", "Only admins")):
+            fields = slash_command(
+                COMMAND, "daily set time=08:30", user_id="U0LEAD", team_id=team, channel_id=CHANNEL
+            )
+            assert (await rig.post(signed_slash_command(SECRET, fields))).status == 200
+            assert expected in texts(await ephemerals.next()), team
+
+
+async def test_with_oauth_installs_a_bare_admin_id_is_a_configuration_error(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack
+) -> None:
+    """Regression: `SLACK_ADMIN_USER_IDS=["U0LEAD"]` made U0LEAD an admin in every workspace
+    that installed the app."""
+    oauth = {
+        "slack_bot_token": None,
+        "slack_client_id": "1111.2222",
+        "slack_client_secret": "client-secret",
+    }
+    bare, paired = (
+        App(
+            slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=[ids], **oauth)
+        )
+        for ids in ("U0LEAD", "T0A:U0LEAD")
+    )
+    try:
+        with pytest.raises(ConfigError, match="TEAM:USER"):
+            SlackAdapter(bare)
+        assert SlackAdapter(paired).bolt is not None
+    finally:
+        await bare.aclose()
+        await paired.aclose()
+
+
+async def test_a_failed_users_info_is_logged_without_the_raw_user_id(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    rig.slack.fail("users.info", "user_not_found", times=5)
+    with caplog.at_level(logging.DEBUG, logger="bot"):
+        await rig.ask()
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("bot.")]
+    assert not [line for line in logged if USER in line]
+    assert any("users.info failed" in line for line in logged), logged
+    assert any(user_ref(USER) in line for line in logged)
+
+
 async def test_mentions_are_answered_and_the_locale_is_looked_up_once(rig: Rig) -> None:
     rig.slack.add_user(USER, locale="en-GB")
     channel_posts = rig.watch("chat.postMessage", lambda c: c.args["channel"] == CHANNEL)
@@ -706,42 +921,140 @@ async def test_slash_text_containing_payload_reaches_the_engine(rig: Rig) -> Non
     assert "There is no graded answer to appeal." in texts(await posts.next())
 
 
+def shared_file(slack: FakeSlack, name: str, url: str, size: int) -> dict[str, Any]:
+    return {"id": f"F{name}", "name": name, "size": size, "url_private_download": url}
+
+
+def bank_import_event(user: str, *files: dict[str, Any]) -> dict[str, Any]:
+    event = message_event("bank import", user=user, channel=FakeSlack.dm_channel(user))
+    event["subtype"] = "file_share"
+    event["files"] = list(files)
+    return event
+
+
+def to(channel: str) -> Callable[[SlackCall], bool]:
+    return lambda c: c.args.get("channel") == channel
+
+
 async def test_bank_import_from_a_file_shared_in_a_dm_is_for_admins(
     tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
 ) -> None:
     bank = b"### 1) What is a tokenizer?\n\n**Answer:** It splits text into tokens. It maps them.\n"
-    seen_auth: list[str] = []
+    url = slack.add_file("team.md", bank)
+    settings = slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=["U0LEAD"])
+    async with running(settings, slack, embedder) as rig:
+        plain_dm = FakeSlack.dm_channel("U0PLAIN")
+        refusals = rig.watch("chat.postEphemeral", to(plain_dm))
+        await rig.event(bank_import_event("U0PLAIN", shared_file(slack, "team.md", url, len(bank))))
+        assert "Only admins" in texts(await refusals.next())
 
-    async def download(request: web.Request) -> web.Response:
-        seen_auth.append(request.headers.get("Authorization", ""))
-        return web.Response(body=bank, content_type="text/markdown")
+        lead_dm = FakeSlack.dm_channel("U0LEAD")
+        posts = rig.watch("chat.postMessage", to(lead_dm))
+        await rig.event(bank_import_event("U0LEAD", shared_file(slack, "team.md", url, len(bank))))
+        assert "1 questions imported" in texts(await posts.next())
+        imported = rig.app.bank.questions(f"slack:{TEAM_ID}")
+        assert any(q.question == "What is a tokenizer?" for q in imported)
+    downloads = slack.calls("file")
+    assert downloads and {c.token for c in downloads} == {BOT_TOKEN}
 
-    files = web.Application()
-    files.router.add_get("/files-pri/team.md", download)
-    runner = web.AppRunner(files, access_log=None)
+
+def big_bank(questions: int) -> bytes:
+    """A valid Markdown bank of `questions` entries, about 1 KB each."""
+    filler = "It is measured on held-out data and compared with a simple baseline first. " * 12
+    entries = [
+        f"### {n}) What does practice topic number {n} mean?\n\n**Answer:** Topic {n} is about "
+        f"evaluation. {filler}\n"
+        for n in range(1, questions + 1)
+    ]
+    return "\n".join(entries).encode()
+
+
+def practice_topics(app: App) -> list[Question]:
+    """The questions of `big_bank` in the team's bank."""
+    return [q for q in app.bank.questions(f"slack:{TEAM_ID}") if "practice topic" in q.question]
+
+
+async def test_a_bank_file_larger_than_one_read_is_imported_whole(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    """Regression: one `content.read(limit)` returned only the first ~128 KB of a download."""
+    bank = big_bank(300)
+    assert len(bank) > 280_000
+    url = slack.add_file("large.md", bank, chunk_bytes=16 * 1024)
+    settings = slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=["U0LEAD"])
+    async with running(settings, slack, embedder) as rig:
+        posts = rig.watch("chat.postMessage", to(FakeSlack.dm_channel("U0LEAD")))
+        await rig.event(bank_import_event("U0LEAD", shared_file(slack, "large.md", url, len(bank))))
+        report = texts(await posts.next(timeout=60))
+        assert "large.md: 300 questions imported." in report, report
+        assert "line" not in report  # no parse error from a cut-off tail
+        assert len(practice_topics(rig.app)) == 300
+
+
+async def test_a_file_over_the_limit_is_refused_with_a_reason_and_nothing_imported(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    bank = big_bank(2200)  # over 2 MB
+    assert len(bank) > 2 * 1024 * 1024
+    streamed = slack.add_file("huge.md", bank, chunk_bytes=64 * 1024)  # no Content-Length
+    declared = slack.add_file("declared.md", bank)
+    settings = slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=["U0LEAD"])
+    async with running(settings, slack, embedder) as rig:
+        dm = FakeSlack.dm_channel("U0LEAD")
+        posts = rig.watch("chat.postMessage", to(dm))
+        # The event understates the size: only the streamed limit can catch the first one.
+        files = (
+            shared_file(slack, "huge.md", streamed, 1000),
+            shared_file(slack, "declared.md", declared, 0),
+        )
+        await rig.event(bank_import_event("U0LEAD", *files))
+        refusal = texts(await posts.next())
+        assert "huge.md was not read: files can be at most 2 MB." in refusal
+        assert "declared.md was not read: files can be at most 2 MB." in refusal
+        assert "Attach a Markdown or YAML bank file" in texts(await posts.next())
+        assert practice_topics(rig.app) == []
+
+
+async def test_downloads_go_only_to_slacks_file_origin_and_never_follow_a_redirect_off_it(
+    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+) -> None:
+    """Regression: the bot token went to any port of the API host, and redirects were followed
+    to any host."""
+    bank = b"### 1) What is a tokenizer?\n\n**Answer:** It splits text into tokens. It maps them.\n"
+    seen: list[str] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        seen.append(request.headers.get("Authorization", ""))
+        return web.Response(body=bank)
+
+    other = web.Application()
+    other.router.add_get("/files-pri/team.md", elsewhere)
+    runner = web.AppRunner(other, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     assert site._server is not None and site._server.sockets
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/files-pri/team.md"
+    other_port = site._server.sockets[0].getsockname()[1]
+    same_host_other_port = f"http://127.0.0.1:{other_port}/files-pri/team.md"
+    other_host = f"http://localhost:{other_port}/files-pri/team.md"
+    redirect = slack.add_file("redirect.md", redirect_to=same_host_other_port)
     settings = slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=["U0LEAD"])
     try:
         async with running(settings, slack, embedder) as rig:
-            for user, expected in (("U0PLAIN", "Only admins"), ("U0LEAD", "1 questions imported")):
-                dm = FakeSlack.dm_channel(user)
-                posts = rig.watch("chat.postMessage", lambda c, dm=dm: c.args["channel"] == dm)
-                event = message_event("bank import", user=user, channel=dm)
-                event["subtype"] = "file_share"
-                event["files"] = [
-                    {"id": "F1", "name": "team.md", "size": len(bank), "url_private_download": url}
-                ]
-                await rig.event(event)
-                assert expected in texts(await posts.next())
-            imported = rig.app.bank.questions(f"slack:{TEAM_ID}")
-            assert any(q.question == "What is a tokenizer?" for q in imported)
+            posts = rig.watch("chat.postMessage", to(FakeSlack.dm_channel("U0LEAD")))
+            for name, url in (
+                ("port.md", same_host_other_port),
+                ("host.md", other_host),
+                ("redirect.md", redirect),
+            ):
+                await rig.event(
+                    bank_import_event("U0LEAD", shared_file(slack, name, url, len(bank)))
+                )
+                assert "Attach a Markdown or YAML bank file" in texts(await posts.next())
     finally:
         await runner.cleanup()
-    assert seen_auth and set(seen_auth) == {f"Bearer {BOT_TOKEN}"}
+    assert seen == []  # the other origin never got a request, let alone the token
+    assert [c.status for c in slack.calls("file")] == [302]  # Slack's own URL was asked once
 
 
 async def test_socket_mode_envelopes_are_acked_and_handled(
@@ -945,7 +1258,7 @@ async def test_interview_bot_run_answers_a_signed_probe(
                 assert (await post_signed(http, url, signed_event(SECRET, body))).status == 200
                 grade = await Watch(slack, "chat.postMessage", in_thread(ts)).next(timeout=30)
                 assert re.search(r"\b\d+(\.\d)?/10\b", grade.args["text"])
-                retry = signed_event(SECRET, body, retry_num=1)
+                retry = signed_event(SECRET, body, retry_num=1, timestamp=int(time.time()) + 1)
                 assert (await post_signed(http, url, retry)).status == 200
         finally:
             if process.returncode is None:

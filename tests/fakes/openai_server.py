@@ -37,9 +37,20 @@ from aiohttp import web
 Responder = Callable[[dict[str, Any]], "dict[str, Any] | str | Awaitable[dict[str, Any] | str]"]
 
 MODES = frozenset(
-    {"honest", "obedient", "slow", "429_then_ok", "500", "garbage", "schema_violation"}
+    {
+        "honest",
+        "obedient",
+        "slow",
+        "429_then_ok",
+        "500",
+        "garbage",
+        "schema_violation",
+        "drop",
+        "crash",
+    }
 )
 GARBAGE_TEXT = "Sure! Here is my grade: great job"
+CRASH_MESSAGE = "the grammar has too many rules"
 VIOLATION_SCORE = 42
 DEFAULT_MAX_SCORE = 10
 
@@ -304,6 +315,7 @@ class ScriptedLLM:
         self._seen_429 = False
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self.app = web.Application()
         for path in ("/v1/chat/completions", "/chat/completions"):
             self.app.router.add_post(path, self._handle)
@@ -326,6 +338,7 @@ class ScriptedLLM:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
+        self._site = site
         server = site._server
         assert server is not None and server.sockets, "the test server did not bind"
         self.port = server.sockets[0].getsockname()[1]
@@ -360,6 +373,15 @@ class ScriptedLLM:
         self.served.append((mode, body))
         self.counts[mode] += 1
 
+        if mode == "drop":  # a server that dies mid-request: the connection closes, no response
+            assert request.transport is not None
+            request.transport.close()
+            raise asyncio.CancelledError
+        if mode == "crash":  # one 500, then the server is gone: new connections are refused
+            server = self._site._server if self._site is not None else None
+            if server is not None:
+                server.close()
+            return _error(500, CRASH_MESSAGE, "server_error", Connection="close")
         if mode == "500":
             return _error(
                 500, "The server had an error while processing your request.", "server_error"

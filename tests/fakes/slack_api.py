@@ -15,6 +15,9 @@ server hosts the three other URLs a bot meets:
 
 * ``files.getUploadURLExternal`` hands out ``<base_url>/upload/v1/<file_id>``, served here, so
   ``files_upload_v2`` completes end to end (see :attr:`FakeSlack.uploads`);
+* :meth:`FakeSlack.add_file` hosts a file a user shared (``url_private_download``), served only
+  with the bot token and recorded as calls of the pseudo-method ``"file"``; it may answer with a
+  redirect instead;
 * :meth:`FakeSlack.new_response_url` gives a ``response_url`` for built payloads; posts to it
   are recorded as calls of the pseudo-method ``"response_url"``;
 * ``apps.connections.open`` returns a ``ws://`` URL served here for Socket Mode: the server
@@ -193,6 +196,13 @@ class UploadedFile:
 
 
 @dataclass(frozen=True)
+class _HostedFile:
+    data: bytes
+    redirect_to: str | None
+    chunk_bytes: int | None
+
+
+@dataclass(frozen=True)
 class SocketAck:
     """A Socket Mode acknowledgement; ``payload`` is None for a bare ack."""
 
@@ -320,6 +330,7 @@ class FakeSlack:
             "reactions.add": self._reactions_add,
         }
         self._scripts: dict[str, deque[_Scripted]] = defaultdict(deque)
+        self._files: dict[str, _HostedFile] = {}
         self._serial = 0
         self._tickets: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
@@ -329,6 +340,7 @@ class FakeSlack:
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/upload/v1/{file_id}", self._upload)
         self.app.router.add_post("/response/{key}", self._response_url)
+        self.app.router.add_get("/files-pri/{file_id}/{name}", self._file)
         self.app.router.add_get("/link/", self._socket)
 
     # ---- lifecycle
@@ -394,6 +406,21 @@ class FakeSlack:
     def on(self, method: str, handler: MethodHandler) -> None:
         """Serve (or override) ``method`` with ``handler(args) -> response dict``."""
         self._handlers[method] = handler
+
+    def add_file(
+        self,
+        name: str,
+        data: bytes = b"",
+        *,
+        redirect_to: str | None = None,
+        chunk_bytes: int | None = None,
+    ) -> str:
+        """Host a shared file; returns its ``url_private_download``. With ``redirect_to`` the URL
+        answers 302 to it; with ``chunk_bytes`` the body is streamed in pieces of that size
+        without a Content-Length, as a large download arrives."""
+        file_id = f"F{self._next_serial():08d}"
+        self._files[file_id] = _HostedFile(data, redirect_to, chunk_bytes)
+        return f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/{name}"
 
     def new_response_url(self) -> str:
         """A ``response_url`` served by this fake (posts are recorded as ``"response_url"``)."""
@@ -589,6 +616,33 @@ class FakeSlack:
             wrong_kind = token.startswith("xapp-") != expected.startswith("xapp-")
             return _error("not_allowed_token_type" if wrong_kind else "invalid_auth")
         return None
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        file_id = request.match_info["file_id"].rpartition("-")[2]
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+        hosted = self._files.get(file_id)
+        args: Args = {"file_id": file_id, "name": request.match_info["name"]}
+        if hosted is None:
+            self._record(request, "file", args, token, 404, _error("file_not_found"))
+            raise web.HTTPNotFound()
+        if self.bot_token is not None and token != self.bot_token:
+            self._record(request, "file", args, token, 403, _error("invalid_auth"))
+            raise web.HTTPForbidden()
+        if hosted.redirect_to is not None:
+            self._record(request, "file", args, token, 302, {"ok": True})
+            raise web.HTTPFound(hosted.redirect_to)
+        self._record(request, "file", args, token, 200, {"ok": True, "size": len(hosted.data)})
+        if hosted.chunk_bytes is None:
+            return web.Response(body=hosted.data, content_type="application/octet-stream")
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(hosted.data), hosted.chunk_bytes):
+            await response.write(hosted.data[start : start + hosted.chunk_bytes])
+            await asyncio.sleep(0)  # let each piece go out on its own
+        await response.write_eof()
+        return response
 
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]

@@ -11,14 +11,15 @@ from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.config import Settings
 from bot.grading.grader import LLM_UNAVAILABLE
-from bot.grading.llm import Appeal
+from bot.grading.llm import MAX_REPLY_TOKENS, Appeal
 from bot.grading.models import INJECTION_FLAG, GradeRequest
 from bot.grading.notes import notes_for
 from bot.grading.regrade import RegradeJob
-from bot.grading.verdict import EVIDENCE_REJECTED, FEEDBACK_REPLACED, weighted_score
+from bot.grading.replies import FEEDBACK_REPLACED
+from bot.grading.verdict import EVIDENCE_REJECTED, weighted_score
 from bot.llm.chat import LLMUnavailable
 from tests.fakes import grader_responders
-from tests.fakes.openai_server import ScriptedLLM
+from tests.fakes.openai_server import CRASH_MESSAGE, ScriptedLLM
 
 GOOD = (
     "Attention dropout zeroes post-softmax attention weights with probability p before they "
@@ -89,7 +90,7 @@ async def test_honest_grade_is_scored_by_code_from_verified_evidence(llm_app, ll
     for point in grade.covered:
         assert grade.evidence[point] in GOOD  # every covered point is backed by a real quote
     assert set(grade.missing) == set(dropout.key_points) - set(grade.covered)
-    assert grade.prompt_version == "grader-system@1+grader-user@1+grader-appeal@1"
+    assert grade.prompt_version == "grader-system@2+grader-user@2+grader-appeal@1"
     assert grade.follow_up and grade.tokens > 0
     body = llm.requests[-1]
     assert body["temperature"] == 0
@@ -310,3 +311,125 @@ async def test_an_appeal_may_ask_for_a_better_grade(llm_app, llm, dropout):
     grade = await llm_app.grading.grade(request_for(dropout, GOOD), appeal=appeal)
     assert INJECTION_FLAG not in grade.flags  # the demand is cut, the grade not capped
     assert "<<<APPEAL-" in llm.requests[-1]["messages"][1]["content"]
+
+
+def _schemas_sent(body) -> dict:
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return fmt["json_schema"]["schema"]
+    return body["tools"][0]["function"]["parameters"]
+
+
+def _limits(node) -> set[str]:
+    """The size keywords anywhere in a JSON schema."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        found |= {key for key in ("maxLength", "minLength", "maxItems") if key in node}
+        for value in node.values():
+            found |= _limits(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _limits(value)
+    return found
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "function_calling"])
+async def test_the_schema_sent_holds_no_size_limits_for_grammar_converters(
+    tmp_path, model_dir, embedder, llm, dropout, mode
+):
+    app = await make_app(tmp_path, model_dir, embedder, llm, llm_structured_output=mode)
+    grade = await app.grading.grade(request_for(dropout, GOOD))
+    assert grade.grader == "llm"
+    assert _limits(_schemas_sent(llm.requests[-1])) == set()
+    # With no string bounded, the reply is: a small model can't ramble until the context is full.
+    assert llm.requests[-1]["max_completion_tokens"] == MAX_REPLY_TOKENS
+
+
+async def test_limits_left_out_of_the_schema_are_enforced_after_parsing(
+    tmp_path, model_dir, embedder, dropout
+):
+    def rambling(body):
+        verdict = grader_responders.honest(body)
+        verdict["feedback"] = "You explained the rescaling well. " * 60  # 2,000+ characters
+        verdict["follow_up"] = "Why " + "really " * 80 + "?"
+        verdict["covered"][0]["evidence"] = GOOD * 4  # a "quote" longer than the limit
+        return verdict
+
+    async with ScriptedLLM(responder=rambling) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server)
+        grade = await app.grading.grade(request_for(dropout, GOOD))
+    assert grade.grader == "llm"
+    assert FEEDBACK_REPLACED in grade.flags and grade.feedback.startswith("You covered")
+    assert grade.follow_up is None
+    assert EVIDENCE_REJECTED in grade.flags
+    assert all(len(quote) <= 1000 for quote in grade.evidence.values())
+
+
+@pytest.mark.parametrize(
+    ("feedback", "follow_up"),
+    [
+        ("Feedback", "injection_suspected"),  # what SmolLM2-135M returned: field names
+        ("Good.", "Explain how the rescaling works."),  # too short; not a question
+        (
+            "Has explicado bien el reescalado, pero faltan los efectos en el preentrenamiento.",
+            "¿Por qué se desactiva en inferencia?",  # Spanish, for an English-speaking user
+        ),
+    ],
+)
+async def test_feedback_that_says_nothing_or_not_in_the_users_language_is_replaced(
+    tmp_path, model_dir, embedder, dropout, feedback, follow_up
+):
+    def sloppy(body):
+        return {**grader_responders.honest(body), "feedback": feedback, "follow_up": follow_up}
+
+    async with ScriptedLLM(responder=sloppy) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server)
+        grade = await app.grading.grade(request_for(dropout, GOOD))
+    assert grade.grader == "llm"
+    assert FEEDBACK_REPLACED in grade.flags
+    assert grade.feedback.startswith(f"You covered {len(grade.covered)} of")
+    assert grade.follow_up is None
+
+
+async def test_feedback_and_a_question_in_the_users_language_are_kept(
+    tmp_path, model_dir, embedder, dropout
+):
+    feedback = "Has explicado bien el reescalado, pero faltan los efectos en el preentrenamiento."
+    follow_up = "¿Por qué se desactiva la dropout en inferencia?"
+
+    def spanish(body):
+        return {**grader_responders.honest(body), "feedback": feedback, "follow_up": follow_up}
+
+    async with ScriptedLLM(responder=spanish) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server)
+        grade = await app.grading.grade(request_for(dropout, GOOD, language="es"))
+    assert (grade.feedback, grade.follow_up) == (feedback, follow_up)
+    assert FEEDBACK_REPLACED not in grade.flags
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("500", "HTTP 500 (The server had an error while processing your request.)"),
+        ("drop", "server closed the connection without a response (did it crash?)"),
+    ],
+)
+async def test_a_failed_call_is_reported_as_what_the_server_did(
+    tmp_path, model_dir, embedder, dropout, mode, reason
+):
+    async with ScriptedLLM(mode=mode) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server, llm_max_attempts=2)
+        with pytest.raises(LLMUnavailable) as failure:
+            await app.grading.regrade(request_for(dropout, GOOD))
+    assert failure.value.reason == reason
+
+
+async def test_a_server_that_crashes_is_reported_by_its_error_not_the_refusals_after(
+    tmp_path, model_dir, embedder, dropout
+):
+    async with ScriptedLLM(mode="crash") as server:
+        app = await make_app(tmp_path, model_dir, embedder, server, llm_max_attempts=3)
+        with pytest.raises(LLMUnavailable) as failure:
+            await app.grading.regrade(request_for(dropout, GOOD))
+    assert len(server.requests) == 1
+    assert failure.value.reason == f"HTTP 500 ({CRASH_MESSAGE}), then connection refused"

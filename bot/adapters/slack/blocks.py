@@ -6,10 +6,10 @@ messages; the buttons go with the last one.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.adapters.slack.escape import escape, safe_cut
+from bot.adapters.slack.escape import escape, inert_echoes, safe_cut
 from bot.engine.events import Button, Reply
 
 SECTION_LIMIT = 3000
@@ -113,6 +113,12 @@ def render(reply: Reply) -> list[SlackMessage]:
         first = next((b["text"]["text"] for b in chunk if b["type"] == "section"), fallback)
         messages.append(SlackMessage(_clip(first, FALLBACK_LIMIT, escaped=True), chunk))
     return messages
+
+
+def quoting(reply: Reply, said: str) -> Reply:
+    """`reply` with what it repeats of the user's own text (`said`) shown as typed, unstyled."""
+    title = inert_echoes(reply.title, said) if reply.title else reply.title
+    return replace(reply, text=inert_echoes(reply.text, said), title=title)
 
 
 def fallback_text(reply: Reply) -> str:

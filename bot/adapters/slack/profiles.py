@@ -14,6 +14,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.observability.logs import user_ref
+
 log = logging.getLogger(__name__)
 
 TTL_SECONDS = 3600.0
@@ -51,7 +53,12 @@ class ProfileCache:
         try:
             response = await client.users_info(user=user, include_locale=True)
         except SlackApiError as exc:
-            log.warning("users.info for %s failed: %s", user, exc.response.get("error"))
+            log.warning(
+                "users.info failed for user %s of team %s: %s",
+                user_ref(user),
+                team,
+                exc.response.get("error"),
+            )
             return UNKNOWN  # not cached: the next message tries again
         profile = _profile(response.get("user") or {})
         self._entries[key] = (self._clock() + self._ttl, profile)

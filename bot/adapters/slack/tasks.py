@@ -5,6 +5,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 log = logging.getLogger(__name__)
 
 
@@ -41,5 +43,7 @@ class BackgroundTasks:
             await work
         except asyncio.CancelledError:
             raise
+        except SlackApiError as exc:  # Slack refused a call (an unknown channel, a lost token…)
+            log.warning("Slack %s: the Web API answered %s", name, exc.response.get("error"))
         except Exception:
             log.exception("Slack %s failed", name)

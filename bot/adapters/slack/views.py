@@ -146,9 +146,10 @@ def daily_modal(
 
 def daily_channel(view: View) -> str | None:
     try:
-        channel = json.loads(view.get("private_metadata") or "{}").get("channel")
+        metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         return None
+    channel = metadata.get("channel") if isinstance(metadata, dict) else None
     return channel if isinstance(channel, str) and channel else None
 
 
@@ -215,15 +216,25 @@ def _option(label: str, value: str) -> Block:
 
 def _state(view: View, block_id: str) -> str | list[str] | None:
     """A submitted input's value: text, the chosen option's value, or the checked values."""
-    values = (view.get("state") or {}).get("values") or {}
-    state = (values.get(block_id) or {}).get(block_id) or {}
-    if "selected_options" in state:
-        return [str(option["value"]) for option in state["selected_options"] or []]
+    state = _field(_field(_field(_field(view, "state"), "values"), block_id), block_id)
+    options = state.get("selected_options")
+    if isinstance(options, list):
+        return [
+            str(option["value"])
+            for option in options
+            if isinstance(option, dict) and "value" in option
+        ]
     if "selected_option" in state:
-        option = state["selected_option"]
-        return str(option["value"]) if option else None
+        option = _field(state, "selected_option")
+        return str(option["value"]) if "value" in option else None
     value = state.get("value")
     return value if isinstance(value, str) else None
+
+
+def _field(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    """`mapping[key]` when it is an object, else an empty one (a malformed submission)."""
+    value = mapping.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _no_spaces(value: str) -> str:

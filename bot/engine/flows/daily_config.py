@@ -119,5 +119,5 @@ def describe(tr, daily: dict[str, Any], delivery: str, language: str | None) -> 
         tr("Grades go: {delivery}", delivery=delivery),
     ]
     if language:
-        lines.append(tr("Language: {language}", language=language))
+        lines.append(tr("Language: {language}", language=tr.language_name(language)))
     return "\n".join(lines)

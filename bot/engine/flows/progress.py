@@ -54,8 +54,12 @@ async def stats(engine: "ConversationEngine", turn: "Turn", command: Command) ->
     ]
     lines += [f"  {topic}: {average:.1f}" for topic, average in averages.items()]
     from bot.stats.chart import progress_png
+    from bot.stats.history import question_points
 
-    history = [(a.created_at, a.score) for a in attempts if a.score is not None]
+    parents = await engine.repository.follow_up_parents([a.served_id for a in attempts])
+    history = question_points(
+        [(a.served_id, a.created_at, a.score) for a in attempts if a.score is not None], parents
+    )
     image = await asyncio.to_thread(progress_png, history, averages)
     return [
         Reply(
