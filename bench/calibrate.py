@@ -20,6 +20,7 @@ import json
 import math
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from rich.console import Console
 from rich.progress import track
 
 from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.keypoints import derive_key_points
 from bot.bank.loader import load_bank
 from bot.bank.translations import BankTranslations
 from bot.config import Settings
@@ -42,6 +44,12 @@ SAF = ROOT.parent / "shared" / "data" / "saf" / "saf.jsonl"
 CALIBRATION = Path(__file__).with_name("data") / "calibration.jsonl"
 # Chosen by leave-one-question-out agreement on `train` (see README, Grading).
 FEATURES = {"en": ("recall", "key_points"), "other": ("plain_cosine", "recall")}
+# For authored English key points the score is at most 10 x (SLOPE x coverage + MARGIN): see
+# score_model.py. Chosen on the bank smoke check (SAF has no authored key
+# points): off-topic answers near 0, wrong ones well below good ones, full marks once half the
+# points are made.
+COVERAGE_SLOPE = 2.0
+COVERAGE_MARGIN = 0.05
 SMOKE_LANGUAGES = ("de", "es", "fr", "ja", "zh")  # a sample of the bank's translations
 SPLITS = ("unseen_answers", "unseen_questions")
 L2 = 1e-3
@@ -69,7 +77,7 @@ def main() -> None:
         )
         print(f"  {language:<5} {weights}, intercept {c.intercept:+.2f}")
     report(rows, measured, model)
-    smoke(OfflineGrader(embedder, model=model))
+    smoke(embedder, model)
 
 
 def _measure(rows: list[dict], grader: OfflineGrader, embedder: OnnxEmbedder, cache: Path | None):
@@ -81,10 +89,11 @@ def _measure(rows: list[dict], grader: OfflineGrader, embedder: OnnxEmbedder, ca
         answer_vector = embedder.embed([row["answer"]])[0] if row["answer"].strip() else None
         targets = {"full": row, "first": {**row, "reference": _first_sentence(row["reference"])}}
         for kind, target in targets.items():
+            # The points an ad-hoc reference gets anyway, passed so their support is kept.
             request = GradeRequest(
                 question=target["question"],
                 reference=target["reference"],
-                key_points=(),
+                key_points=tuple(derive_key_points(target["reference"])),
                 answer=row["answer"],
                 language=row["language"],
             )
@@ -93,7 +102,12 @@ def _measure(rows: list[dict], grader: OfflineGrader, embedder: OnnxEmbedder, ca
             if answer_vector is not None:
                 cosine = float(answer_vector @ _embedded(embedder, target["reference"]))
             measured[kind].append(
-                {"features": evidence.features, "non_answer": evidence.non_answer, "cos": cosine}
+                {
+                    "features": evidence.features,
+                    "support": evidence.key_point_recall,
+                    "non_answer": evidence.non_answer,
+                    "cos": cosine,
+                }
             )
     if cache is not None:
         cache.write_text(json.dumps(measured))
@@ -133,7 +147,7 @@ def fit(rows: list[dict], measured: dict[str, list]) -> ScoreModel:
         x = [[measured["full"][i]["features"][name] for name in names] for i in index]
         y = [rows[i]["score"] for i in index]
         by_language[language] = _logistic(names, np.array(x), np.array(y))
-    return ScoreModel(by_language)
+    return ScoreModel(by_language, coverage_margin=COVERAGE_MARGIN, coverage_slope=COVERAGE_SLOPE)
 
 
 def _logistic(names: tuple[str, ...], x: np.ndarray, y: np.ndarray) -> Coefficients:
@@ -167,6 +181,7 @@ def _scores(rows: list[dict], measured: list[dict], model: ScoreModel) -> list[f
 
 
 def report(rows: list[dict], measured: dict[str, list], model: ScoreModel) -> None:
+    """SAF has no authored key points, so the coverage ceiling never applies here."""
     scores = {kind: _scores(rows, measured[kind], model) for kind in ("full", "first")}
     header = (
         f"{'lang':<4} {'split':<16} {'answers':<13} {'n':>4}  {'offline r':>9} {'rho':>6}  "
@@ -204,8 +219,11 @@ def _line(language, split, subset, index, rows, scores, measured) -> str:
     )
 
 
-def smoke(grader: OfflineGrader) -> None:
-    """Our own bank answers: mean score per level, in English and against translated rubrics."""
+def smoke(embedder: OnnxEmbedder, model: ScoreModel) -> None:
+    """Our own bank answers: mean score per level, in English and against translated rubrics;
+    the last row is English without the coverage ceiling, for comparison."""
+    grader = OfflineGrader(embedder, model=model)
+    uncapped = OfflineGrader(embedder, model=replace(model, coverage_margin=None))
     settings = Settings()
     bank = {q.id: q for q in load_bank(settings.bank_dir)}
     translations = BankTranslations(settings.bank_dir.parent / "translations")
@@ -213,9 +231,10 @@ def smoke(grader: OfflineGrader) -> None:
     print(f"\nbench/data/calibration.jsonl (smoke check, n={len(rows)}): mean score per level")
     shipped = translations.languages()
     languages = ["en", *(language for language in SMOKE_LANGUAGES if language in shipped)]
+    runs = [(language, grader) for language in languages] + [("en", uncapped)]
     levels = list(dict.fromkeys(row["level"] for row in rows))
     print(f"{'rubric':<7} {'r':>6}  " + " ".join(f"{level:>9}" for level in levels))
-    for language in languages:
+    for language, run in runs:
         scores, human, by_level = [], [], defaultdict(list)
         for row in rows:
             question = translations.localize(bank[row["question_id"]], language)
@@ -227,12 +246,13 @@ def smoke(grader: OfflineGrader) -> None:
                 language=language,
                 question_id=question.id,
             )
-            score = grader.evidence(request).score
+            score = run.evidence(request).score
             scores.append(score)
             human.append(row["score"])
             by_level[row["level"]].append(score)
         means = " ".join(f"{np.mean(by_level[level]):>9.1f}" for level in levels)
-        print(f"{language:<7} {agreement(scores, human).pearson:>6.3f}  {means}")
+        label = language if run is grader else f"{language}, no ceiling"
+        print(f"{label:<7} {agreement(scores, human).pearson:>6.3f}  {means}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,14 @@ its own, in one batched model run:
   question contains earn nothing, so restating the question or padding scores nothing), the
   mean key-point support (English), and plain cosine with the reference (other languages; it
   costs one more model run).
+- **The ceiling**, for authored key points (the bank's rubric) in English: the score is at most
+  10 x (2 x coverage + 0.05), coverage being the share of points clearly made
+  (`coverage`): full marks need half of them.
+  Closeness to the reference is not correctness: without it a confident wrong answer on the
+  topic scored like a good one, and an off-topic one about 5/10. Points derived from a
+  reference's sentences (ad-hoc questions) set no ceiling: on SAF, students rarely restate a
+  reference sentence closely enough, and such a ceiling cut agreement with humans by a third.
+  Nor do other languages, where MiniLM's coverage is too rough to bound a score.
 - Non-answers ("No response.", "I don't know") score 0 (`nonanswer.py`).
 Deterministic, offline, and fast: the question's side is computed once and cached.
 """
@@ -39,10 +47,22 @@ COVERED_AT = 0.5
 # Support = SENTENCE_WEIGHT · sentence cosine + (1 − SENTENCE_WEIGHT) · token alignment in the
 # unit (the mean of the claim's token recall and the unit's token precision).
 SENTENCE_WEIGHT = 0.5
+# `coverage` (the score ceiling's measure) credits a point in full when one unit supports it at
+# CLEAR_AT, more than COVERED_AT asks: a wrong answer on the topic often brushes a point at
+# about 0.5-0.6. Partial credit from CLEAR_AT - COVERAGE_RAMP keeps answers in order.
+CLEAR_AT = 0.6
+COVERAGE_RAMP = 0.05
 # A unit counts towards the reference's recall when it supports some point at least this much.
 ON_TOPIC_AT = 0.25
 # Every feature the score model may use (`score_model.py` says which each language uses).
-FEATURES = ("recall", "key_points", "plain_cosine")
+FEATURES = ("recall", "key_points", "plain_cosine", "coverage")
+
+
+def coverage(support: np.ndarray) -> float:
+    """The share of points clearly made, with partial credit for a point just under CLEAR_AT,
+    so the score ceiling it sets (`score_model.py`) keeps answers in order instead of tying."""
+    credit = np.clip((support - (CLEAR_AT - COVERAGE_RAMP)) / COVERAGE_RAMP, 0.0, 1.0)
+    return float(credit.mean()) if len(support) else 0.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,7 @@ class _Side:
     reference_span: tuple[int, int]
     claim_vectors: np.ndarray  # [claims, dimension]: each claim's sentence vector
     reference_embedding: np.ndarray  # [dimension]: the whole reference, as plain cosine reads it
+    authored: bool  # key points written as a rubric, not derived from the reference's sentences
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,7 @@ class OfflineGrader:
         features = {
             "recall": self._recall(side, answer, similarity, support.max(axis=0)),
             "key_points": alignment.mean(best_support),
+            "coverage": coverage(best_support),
         }
         if "plain_cosine" in wanted:
             # The answer read whole, as plain cosine does: an extra model run that only the
@@ -143,7 +165,8 @@ class OfflineGrader:
             features["plain_cosine"] = float(
                 self._embedder.embed([request.answer])[0] @ side.reference_embedding
             )
-        score = round(self.model.score(features, request.language), 1)
+        bounded = side.authored and request.language == "en"
+        score = round(self.model.score(features, request.language, bounded=bounded), 1)
         recall = tuple(float(value) for value in best_support[:known]) if known else ()
         return Evidence(recall, features, score)
 
@@ -254,6 +277,7 @@ class OfflineGrader:
             reference_span=(spans[len(claims)][0], ends[-1]),
             claim_vectors=np.vstack([alignment.unit(p.pooled) for p in claim_pieces]),
             reference_embedding=self._embedder.embed([reference])[0],
+            authored=bool(key_points) and points != list(derive_key_points(reference)),
         )
 
 

@@ -175,7 +175,8 @@ def test_a_long_off_topic_answer_scores_below_a_partial_one(grader, bank):
     dropout = bank["attention-dropout"]
     off_topic = grader.grade_sync(ask(dropout, " ".join([OFF_TOPIC] * 6)))
     partial = grader.grade_sync(ask(dropout, "It is dropout on the attention weights."))
-    assert off_topic.covered == [] and off_topic.score <= 5 < partial.score
+    assert off_topic.covered == [] and off_topic.score <= 1.5
+    assert off_topic.score <= partial.score
 
 
 def test_repeating_a_partial_answer_does_not_make_it_complete(grader, bank):
@@ -193,11 +194,12 @@ def test_non_answers_score_zero(grader, bank, answer):
 
 
 def test_a_weak_on_topic_answer_is_not_flattened_to_zero(grader, bank):
-    """The map keeps information: a vague but on-topic answer sits above an off-topic one."""
+    """Neither is flattened to 0; a vague answer that makes no point clearly is held near 0 by
+    the coverage ceiling, like an off-topic one, but never below it."""
     dropout = bank["attention-dropout"]
     vague = grader.grade_sync(ask(dropout, "It drops some attention so the model overfits less."))
     off_topic = grader.grade_sync(ask(dropout, OFF_TOPIC))
-    assert vague.score > off_topic.score > 0
+    assert vague.score >= off_topic.score > 0
 
 
 REFERENCE = (
@@ -230,3 +232,27 @@ async def test_a_correct_one_line_answer_to_an_ad_hoc_question_scores_well(embed
     )
     grade = await grading.grade(request)
     assert grade.score >= 7 and grade.missing == []
+
+
+WRONG_DROPOUT = (
+    "Attention dropout switches off whole attention heads at random during inference, so the "
+    "model gives varied answers; it has nothing to do with training or overfitting."
+)
+
+
+def test_a_confident_wrong_answer_scores_low_however_on_topic(grader, bank):
+    """It shares the topic's words with the reference but makes none of its points: before the
+    coverage ceiling, answers like this scored about 8.5/10."""
+    dropout = bank["attention-dropout"]
+    wrong = grader.grade_sync(ask(dropout, WRONG_DROPOUT))
+    right = grader.grade_sync(ask(dropout, ATTENTION_DROPOUT))
+    assert wrong.score <= 3 < right.score - 3
+
+
+def test_the_score_follows_the_covered_share(grader, bank):
+    """More key points made, a higher ceiling: one point, then three, of the same question."""
+    dropout = bank["attention-dropout"]
+    one = grader.grade_sync(ask(dropout, "It zeroes random attention weights after the softmax."))
+    full = grader.grade_sync(ask(dropout, ATTENTION_DROPOUT))
+    assert len(one.covered) < len(full.covered)
+    assert one.score < full.score
