@@ -22,10 +22,9 @@ from bot.grading.models import CRITERIA, Grade, GradeRequest
 from bot.grading.replies import LanguageOf, checked_feedback, checked_follow_up, normalise
 
 # Fitted on SAF train by bench/support_threshold.py: the lowest threshold leaving at most 2% of
-# English Incorrect answers a verified share above their human score. On the offline grader of
-# issue 13 that is 0.575, but there an obeying model lifts one injected wrong answer 1.1 points
-# over its honest grade (tests/grading/test_adversaries.py), so the stricter 0.625 stays.
-SUPPORT_AT = 0.625
+# English Incorrect answers a verified share above their human score (refitted on issue 13's
+# sentence support).
+SUPPORT_AT = 0.575
 # Chosen with bench/support_threshold.py's bank check: how far above its evidence a score may go.
 EVIDENCE_MARGIN = 1.0
 MIN_QUOTE_WORDS = 2
