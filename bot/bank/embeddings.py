@@ -30,6 +30,9 @@ class TokenVectors:
     tokens: tuple[str, ...]
     ids: tuple[int, ...]
     vectors: np.ndarray  # [len(tokens), dimension], unit rows
+    # The text's mean-pooled hidden state over all its pieces ([CLS]/[SEP] included), not
+    # normalised: normalised, it is what `embed` returns for the text.
+    pooled: np.ndarray  # [dimension]
 
 
 MAX_TOKENS = 256
@@ -137,6 +140,7 @@ class OnnxEmbedder:
                     tokens=tuple(encoding.tokens[1:end]),
                     ids=tuple(encoding.ids[1:end]),
                     vectors=_normalise(row[1:end]),
+                    pooled=row[: len(encoding.ids)].mean(axis=0),
                 )
         self.texts_embedded += len(texts)
         return [result[index] for index in range(len(texts))]

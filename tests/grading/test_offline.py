@@ -11,7 +11,7 @@ from bot.engine.notes import notes_for
 from bot.grading.grader import GradingService
 from bot.grading.guard import InjectionGuard
 from bot.grading.models import INJECTION_FLAG, GradeRequest
-from bot.grading.offline import CHUNK_CHARS, OfflineGrader
+from bot.grading.offline import OfflineGrader
 
 CALIBRATION = Path(__file__).parents[2] / "bench" / "data" / "calibration.jsonl"
 
@@ -54,7 +54,7 @@ async def test_scores_follow_answer_quality(grading, dropout):
     good = await grading.grade(ask(dropout, GOOD))
     partial = await grading.grade(ask(dropout, PARTIAL))
     off_topic = await grading.grade(ask(dropout, OFF_TOPIC))
-    assert good.score >= 7 > partial.score > off_topic.score
+    assert good.score >= 7 and good.score > partial.score > off_topic.score
     assert len(good.covered) >= 4 and len(partial.covered) < len(good.covered)
     assert good.grader == "offline" and not good.provisional
 
@@ -92,20 +92,23 @@ async def test_injected_key_point_text_earns_no_credit(grading, dropout):
 
 
 def test_calibration_set_levels_are_ordered(grading):
-    """Our own calibration answers: excellent > partial > off-topic on average."""
+    """Our own calibration answers, as a user of the bank sees them: off-topic answers near 0 and
+    confident wrong ones clearly below good ones (before the coverage ceiling, a wrong answer
+    averaged 8.5/10 and an off-topic one 5.2)."""
     rows = [json.loads(line) for line in CALIBRATION.read_text().splitlines()]
+    bank = {q.id: q for q in load_bank(Settings(_env_file=None).bank_dir)}
     offline = grading._offline
     means = {}
-    for level in ("excellent", "partial", "off_topic"):
+    for level in ("excellent", "good", "partial", "wrong", "off_topic"):
         scores = [
-            offline.evidence(
-                GradeRequest(r["question"], r["reference"], ("x",), r["answer"])
-            ).score()
+            offline.evidence(ask(bank[r["question_id"]], r["answer"])).score
             for r in rows
             if r["level"] == level
-        ][:8]
+        ]
         means[level] = sum(scores) / len(scores)
-    assert means["excellent"] > means["partial"] > means["off_topic"]
+    assert means["excellent"] > means["good"] > means["partial"] > means["off_topic"]
+    assert means["wrong"] + 1 <= means["good"]
+    assert means["off_topic"] <= 1.5
 
 
 def test_a_cached_question_grades_exactly_like_a_fresh_one(embedder, dropout):
@@ -136,9 +139,9 @@ def test_edited_key_points_are_graded_at_once(embedder, dropout):
 
 
 async def test_a_long_answer_is_graded_in_full(grading, dropout):
-    """The good part comes after several model windows of off-topic text and still counts."""
+    """The good part comes after more off-topic text than the model reads at once."""
     long_answer = " ".join([OFF_TOPIC] * 8 + [GOOD])
-    assert len(long_answer) > 2 * CHUNK_CHARS
+    assert len(long_answer) > 1400
     grade = await grading.grade(ask(dropout, long_answer))
     assert len(grade.covered) >= 4
     assert grade == await grading.grade(ask(dropout, long_answer))
