@@ -16,6 +16,19 @@ from bot.storage.repositories.base import Store
 ReviewPlan = Callable[[dict[str, Any] | None], tuple[dict[str, Any], datetime]]
 
 
+def due_query(tenant: str, user_id: int, now: datetime):
+    """Ids of the user's questions due for review, most overdue first."""
+    return (
+        select(ReviewCard.question_id)
+        .where(
+            ReviewCard.tenant_id == tenant,
+            ReviewCard.user_id == user_id,
+            ReviewCard.due <= now,
+        )
+        .order_by(ReviewCard.due)
+    )
+
+
 @dataclass(frozen=True)
 class ReviewUpdate:
     tenant: str
@@ -54,16 +67,7 @@ class ReviewRepository(Store):
     async def due_reviews(self, tenant: str, user_id: int, now: datetime) -> list[str]:
         """Question ids due for review, most overdue first."""
         async with self._session() as session:
-            rows = await session.scalars(
-                select(ReviewCard.question_id)
-                .where(
-                    ReviewCard.tenant_id == tenant,
-                    ReviewCard.user_id == user_id,
-                    ReviewCard.due <= now,
-                )
-                .order_by(ReviewCard.due)
-            )
-            return list(rows)
+            return list(await session.scalars(due_query(tenant, user_id, now)))
 
     async def next_review(self, tenant: str, user_id: int) -> datetime | None:
         async with self._session() as session:

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from bot.storage.models import (
     ChannelConfig,
     DailyPost,
-    ReviewCard,
     Served,
     ServedMode,
     User,
 )
 from bot.storage.repositories.attempts import open_in_channel, open_served_query
 from bot.storage.repositories.base import Store
+from bot.storage.repositories.reviews import due_query
 
 
 def awaiting_thread_query(tenant: str, user_id: int, channel: str):
@@ -77,16 +77,7 @@ class TurnRepository(Store):
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
         """What `next` chooses from, in one read."""
         async with self._session() as session:
-            due = await session.scalars(
-                select(ReviewCard.question_id)
-                .where(
-                    ReviewCard.tenant_id == tenant,
-                    ReviewCard.user_id == user_id,
-                    ReviewCard.due <= now,
-                )
-                .order_by(ReviewCard.due)
-            )
-            due_ids = list(due)
+            due_ids = list(await session.scalars(due_query(tenant, user_id, now)))
             seen = await session.scalars(
                 select(Served.question_id).where(
                     Served.tenant_id == tenant,
