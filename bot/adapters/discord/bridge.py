@@ -177,8 +177,9 @@ class Bridge:
         self, channel_id: int, thread_id: int | None, replies: list[Reply]
     ) -> tuple[str, str | None]:
         """Post `replies` unasked (the daily scheduler): into `thread_id`, or into the channel,
-        where the first message opens the thread its answers go to. Returns (first message id,
-        thread id)."""
+        where a post people answer (it has an Answer button) opens the thread its answers go
+        to. Without thread permission (403) it stays without a thread: its Answer button is
+        the way to answer. Returns (first message id, thread id or None)."""
         target = thread_id or channel_id
         channel = self._client.get_channel(target) or await self._client.fetch_channel(target)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
@@ -192,7 +193,15 @@ class Bridge:
             raise RuntimeError(f"nothing to post in {target}")
         if isinstance(channel, discord.Thread):
             return str(first.id), str(channel.id)
-        thread = await channel.create_thread(name=thread_name(replies[0]), message=first)
+        if not any(button.action.startswith("daily:") for button in replies[0].buttons):
+            return str(first.id), None
+        try:
+            thread = await channel.create_thread(name=thread_name(replies[0]), message=first)
+        except discord.Forbidden as exc:
+            log.warning(
+                "no thread for the daily post in %s (%s): answers use its button", target, exc
+            )
+            return str(first.id), None
         return str(first.id), str(thread.id)
 
     # ---- helpers
