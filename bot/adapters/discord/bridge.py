@@ -18,6 +18,12 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.adapters.discord.delivery import ChannelSink, InteractionSink, PushSink, deliver
+from bot.adapters.discord.downloads import (
+    AttachmentDownloader,
+    DownloadFailed,
+    DownloadRefused,
+    DownloadTooLarge,
+)
 from bot.adapters.discord.render import render, thread_name
 from bot.adapters.discord.translator import language_of
 from bot.adapters.discord.views import ANSWER_ACTION, AnswerModal, answer_text
@@ -30,7 +36,6 @@ log = logging.getLogger(__name__)
 TENANT_PREFIX = "discord:"
 DM_TENANT = "discord:dm"
 PRIVATE_ACTIONS = frozenset({"hint", "vote"})  # whose replies are for the clicker only
-MAX_UPLOAD_BYTES = 1024 * 1024  # a question bank file; larger ones are refused unread
 
 
 def tenant_for(guild_id: int | None) -> str:
@@ -53,9 +58,12 @@ def place_of(channel: object, channel_id: int | None, guild_id: int | None) -> P
 
 
 class Bridge:
-    def __init__(self, engine: ConversationEngine, client: discord.Client) -> None:
+    def __init__(
+        self, engine: ConversationEngine, client: discord.Client, downloads: AttachmentDownloader
+    ) -> None:
         self._engine = engine
         self._client = client
+        self._downloads = downloads
 
     # ---- interactions
 
@@ -72,19 +80,16 @@ class Bridge:
         applies (`/daily set channel:#other`)."""
         if not await self._defer(interaction, private=private):
             return
-        too_large = [file.filename for file in files if file.size > MAX_UPLOAD_BYTES]
-        if too_large:
-            tr = self.translator(interaction.locale)
-            text = tr(
-                "{file} is larger than {limit} MB: split it into smaller files.",
-                file=too_large[0],
-                limit=MAX_UPLOAD_BYTES // (1024 * 1024),
-            )
+        tr = self.translator(interaction.locale)
+        try:
+            attachments = await self._read(files, tr)
+        except _Unread as exc:
             sink = InteractionSink(interaction, private=private)
-            await deliver(sink, [Reply(text, visibility="ephemeral")], self._engine.attach_thread)
+            await deliver(
+                sink, [Reply(str(exc), visibility="ephemeral")], self._engine.attach_thread
+            )
             await sink.finish()
             return
-        attachments = await self._read(files)
         incoming = self._incoming(interaction, text=text, command=True, attachments=attachments)
         if channel is not None:
             place = place_of(channel, channel.id, interaction.guild_id)
@@ -265,14 +270,48 @@ class Bridge:
             attachments=attachments,
         )
 
-    async def _read(self, files: Sequence[discord.Attachment]) -> tuple[Attachment, ...]:
+    async def _read(
+        self, files: Sequence[discord.Attachment], tr: Translator
+    ) -> tuple[Attachment, ...]:
+        """Download the attachments; `_Unread` says, in the user's language, why one can't be
+        read (too large, not on Discord's CDN, a network error)."""
+        limit = self._downloads.limit
         read = []
         for file in files:
+            too_large = tr(
+                "{file} is larger than {limit} MB: split it into smaller files.",
+                file=file.filename,
+                limit=limit // (1024 * 1024),
+            )
+            if file.size > limit:  # declared too large: not even fetched
+                raise _Unread(too_large)
             try:
-                read.append(Attachment(file.filename, await file.read()))
-            except discord.HTTPException as exc:
+                read.append(Attachment(file.filename, await self._downloads.fetch(file.url)))
+            except DownloadTooLarge as exc:
+                raise _Unread(too_large) from exc
+            except DownloadRefused as exc:
+                log.warning("refused to download %s from %s", file.filename, exc)
+                raise _Unread(
+                    tr(
+                        "{file} was not downloaded: files are read only from Discord's file "
+                        "servers.",
+                        file=file.filename,
+                    )
+                ) from exc
+            except DownloadFailed as exc:
                 log.warning("could not download %s: %s", file.filename, exc)
+                raise _Unread(
+                    tr(
+                        "{file} could not be downloaded ({reason}). Please try again.",
+                        file=file.filename,
+                        reason=str(exc),
+                    )
+                ) from exc
         return tuple(read)
+
+
+class _Unread(Exception):
+    """An attachment that can't be read, with the user-facing reason."""
 
 
 def _moved(incoming: Incoming, place: Place) -> Incoming:
