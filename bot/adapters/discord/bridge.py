@@ -1,6 +1,8 @@
 """Discord events in, `Incoming` to the engine, replies back out. No behaviour of its own.
 
-Places: a guild is the tenant `discord:<guild id>`, direct messages are the tenant `discord:dm`.
+Places: a guild is the tenant `discord:<guild id>`; a user's direct messages with the bot are
+that user's own tenant, `discord:dm:<user id>`: DMs of people from unrelated servers share
+nothing, not even a leaderboard.
 A message in a thread has the thread's parent as its channel and the thread as its thread, which
 is where the engine expects the answer to a question whose thread was attached.
 
@@ -34,12 +36,12 @@ from bot.i18n.catalog import Translator
 log = logging.getLogger(__name__)
 
 TENANT_PREFIX = "discord:"
-DM_TENANT = "discord:dm"
+DM_TENANT = "discord:dm:"  # + the user id
 PRIVATE_ACTIONS = frozenset({"hint", "vote"})  # whose replies are for the clicker only
 
 
-def tenant_for(guild_id: int | None) -> str:
-    return f"{TENANT_PREFIX}{guild_id}" if guild_id else DM_TENANT
+def tenant_for(guild_id: int | None, user_id: int) -> str:
+    return f"{TENANT_PREFIX}{guild_id}" if guild_id else f"{DM_TENANT}{user_id}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,8 @@ class Place:
     is_dm: bool
 
 
-def place_of(channel: object, channel_id: int | None, guild_id: int | None) -> Place:
-    tenant = tenant_for(guild_id)
+def place_of(channel: object, channel_id: int | None, guild_id: int | None, user_id: int) -> Place:
+    tenant = tenant_for(guild_id, user_id)
     if isinstance(channel, discord.Thread):
         return Place(tenant, str(channel.parent_id), str(channel.id), False)
     return Place(tenant, str(channel_id), None, guild_id is None)
@@ -92,7 +94,7 @@ class Bridge:
             return
         incoming = self._incoming(interaction, text=text, command=True, attachments=attachments)
         if channel is not None:
-            place = place_of(channel, channel.id, interaction.guild_id)
+            place = place_of(channel, channel.id, interaction.guild_id, interaction.user.id)
             incoming = _moved(incoming, place)
         await self._respond(interaction, incoming, private=private)
 
@@ -107,10 +109,11 @@ class Bridge:
                 log.warning("could not open the answer form: %s", exc)
             return
         private = action.split(":", 1)[0] in PRIVATE_ACTIONS
-        if not await self._defer(interaction, private=private):
+        silent = not private  # no public "thinking…": the reply may be a private refusal
+        if not await self._defer(interaction, private=private, silent=silent):
             return
         incoming = self._incoming(interaction, action=action)
-        await self._respond(interaction, incoming, private=private)
+        await self._respond(interaction, incoming, private=private, placeholder=not silent)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Submitted answer forms, read from the raw data so that a form opened before a restart
@@ -147,7 +150,7 @@ class Bridge:
         if not text.strip():
             return
         guild_id = message.guild.id if message.guild else None
-        place = place_of(message.channel, message.channel.id, guild_id)
+        place = place_of(message.channel, message.channel.id, guild_id, message.author.id)
         author = message.author
         incoming = Incoming(
             text=text,
@@ -174,7 +177,10 @@ class Bridge:
         if not target.isdigit() or not delivery.user.isdigit():
             return
         sink = PushSink(
-            self._client, int(target), int(delivery.user), in_dm=delivery.tenant == DM_TENANT
+            self._client,
+            int(target),
+            int(delivery.user),
+            in_dm=delivery.tenant.startswith(DM_TENANT),
         )
         await deliver(sink, replies, self._engine.attach_thread)
 
@@ -215,25 +221,38 @@ class Bridge:
         return self._engine.translator(language_of(locale) or "en")
 
     def topics(self, guild_id: int | None) -> list[str]:
-        return sorted({q.topic for q in self._engine.bank_questions(tenant_for(guild_id))})
+        tenant = tenant_for(guild_id, 0)  # every DM tenant has the shared bank
+        return sorted({q.topic for q in self._engine.bank_questions(tenant)})
 
     @property
     def languages(self) -> tuple[str, ...]:
         return self._engine.languages
 
-    async def _defer(self, interaction: discord.Interaction, *, private: bool) -> bool:
+    async def _defer(
+        self, interaction: discord.Interaction, *, private: bool, silent: bool = False
+    ) -> bool:
+        """Acknowledge at once: with a "thinking…" placeholder, or `silent`ly (a button's
+        deferred update, which shows nothing)."""
         try:
-            await interaction.response.defer(thinking=True, ephemeral=private)
+            if silent:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(thinking=True, ephemeral=private)
         except discord.HTTPException as exc:  # too late (404) or already answered (400)
             log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
             return False
         return True
 
     async def _respond(
-        self, interaction: discord.Interaction, incoming: Incoming, *, private: bool
+        self,
+        interaction: discord.Interaction,
+        incoming: Incoming,
+        *,
+        private: bool,
+        placeholder: bool = True,
     ) -> None:
         replies = await self._handle(incoming)
-        sink = InteractionSink(interaction, private=private)
+        sink = InteractionSink(interaction, private=private, placeholder=placeholder)
         await deliver(sink, replies, self._engine.attach_thread)
         await sink.finish()
 
@@ -254,7 +273,9 @@ class Bridge:
         command: bool = False,
         attachments: tuple[Attachment, ...] = (),
     ) -> Incoming:
-        place = place_of(interaction.channel, interaction.channel_id, interaction.guild_id)
+        place = place_of(
+            interaction.channel, interaction.channel_id, interaction.guild_id, interaction.user.id
+        )
         return Incoming(
             text=text,
             user=str(interaction.user.id),
