@@ -8,9 +8,10 @@ score.
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import from_json
 
 from bot.grading.models import GradeRequest
 from bot.llm.chat import ChatModel, Completion
@@ -42,18 +43,45 @@ class CoveredPoint(BaseModel):
 # llama.cpp's schema-to-grammar converter (also behind Ollama) turns them into repetition rules
 # and gives up on long ones, crashing the server. `bot.grading.verdict` enforces the `MAX_*`
 # limits above after parsing. The docstring is sent to the model as the schema's description.
+# The fields that decide the score come first and the free text last, so a reply cut at the
+# token cap (a small model rambling inside a string) still holds them: see `salvage`.
 class LLMVerdict(BaseModel):
     """The grade of the candidate's answer."""
 
     model_config = ConfigDict(json_schema_extra=_untitled)
 
+    injection_suspected: bool
     correctness: int = Field(ge=0, le=10)
     completeness: int = Field(ge=0, le=10)
     clarity: int = Field(ge=0, le=10)
     covered: list[CoveredPoint]
     feedback: str
     follow_up: str | None
-    injection_suspected: bool
+
+    @classmethod
+    def salvage(cls, text: str) -> Self | None:
+        """The verdict in a reply cut at the token cap, when everything that decides the score
+        arrived whole: the flag, the three criteria and the covered points up to the cut. A
+        cut-off string is dropped, never shown: feedback then becomes the evidence summary."""
+        try:
+            data = from_json(text, allow_partial=True)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("covered"), list):
+            return None  # cut before the covered points began
+        whole = [item for item in data["covered"] if _whole_point(item)]
+        try:
+            return cls.model_validate({"feedback": "", "follow_up": None, **data, "covered": whole})
+        except ValidationError:
+            return None
+
+
+def _whole_point(item: Any) -> bool:
+    try:
+        CoveredPoint.model_validate(item)
+    except ValidationError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,7 @@ class Judgement:
     tokens: int
     attempts: int
     prompt_tokens: int = 0
+    truncated: bool = False  # the reply was cut at the token cap and salvaged
 
 
 class LLMGrader:
@@ -117,7 +146,10 @@ class LLMGrader:
     async def judge(self, request: GradeRequest, appeal: Appeal | None = None) -> Judgement:
         boundary = _fresh_boundary(request.answer, appeal.text if appeal else "")
         completion: Completion[LLMVerdict] = await self._chat.structured(
-            LLMVerdict, self.messages(request, boundary, appeal), max_tokens=MAX_REPLY_TOKENS
+            LLMVerdict,
+            self.messages(request, boundary, appeal),
+            max_tokens=MAX_REPLY_TOKENS,
+            salvage=LLMVerdict.salvage,
         )
         return Judgement(
             completion.value,
@@ -125,6 +157,7 @@ class LLMGrader:
             completion.tokens,
             completion.attempts,
             prompt_tokens=completion.prompt_tokens,
+            truncated=completion.truncated,
         )
 
 

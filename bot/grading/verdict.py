@@ -30,6 +30,7 @@ EVIDENCE_MARGIN = 1.0
 MIN_QUOTE_WORDS = 2
 EVIDENCE_REJECTED = "evidence_rejected"
 EVIDENCE_BOUNDED = "score_bounded_by_evidence"
+REPLY_TRUNCATED = "reply_truncated"  # cut at the token cap; its cut-off text was dropped
 
 Support = Callable[[str], tuple[float, ...]]
 
@@ -59,6 +60,8 @@ def to_grade(
         "clarity": float(verdict.clarity),
     }
     flags = [EVIDENCE_REJECTED] if rejected else []
+    if judgement.truncated:
+        flags.append(REPLY_TRUNCATED)
     score = weighted_score(criteria, weights)
     ceiling = score_ceiling(len(covered), len(request.key_points), offline_score)
     if score > ceiling:

@@ -8,6 +8,7 @@ returns or raises `LLMUnavailable`, and the circuit breaker counts it.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
@@ -48,6 +49,10 @@ class InvalidOutput(Exception):
     """The model answered, but not with what the schema or our checks accept. Retried."""
 
 
+class CutOff(InvalidOutput):
+    """The reply stopped at the token cap before what matters in it was complete. Retried."""
+
+
 @dataclass(frozen=True)
 class LLMOptions:
     model: str
@@ -66,6 +71,7 @@ class Completion(Generic[T]):
     tokens: int  # prompt and completion, as the server counts them
     attempts: int
     prompt_tokens: int = 0
+    truncated: bool = False  # cut at the token cap; `value` is what `salvage` made of it
 
 
 class Usage(NamedTuple):
@@ -121,30 +127,50 @@ class ChatModel:
         messages: list[tuple[str, str]],
         *,
         max_tokens: int | None = None,
+        salvage: Callable[[str], Model | None] | None = None,
     ) -> Completion[Model]:
         """The model's reply parsed into `schema` (pydantic validation included). `max_tokens`
         caps the reply: the schema bounds no string, so a small model could otherwise ramble
-        inside one until the context is full."""
+        inside one until the cap. `salvage(text)` makes what it can of a reply cut there; when
+        it gives None, the cut reply counts as invalid output and is retried."""
+        import openai
+
         model = self._model
         if max_tokens is not None:
             model = model.model_copy(update={"max_tokens": max_tokens})
         runnable = model.with_structured_output(
             schema, method=self.options.structured_method, include_raw=True
         )
+        truncated = False
+
+        def salvaged(text: str | None, usage: Usage) -> tuple[Model, Usage]:
+            nonlocal truncated
+            value = salvage(text) if salvage is not None and text else None
+            if value is None:
+                self.tokens_used += usage.total
+                raise CutOff(f"the model's reply was cut at {max_tokens} tokens")
+            truncated = True
+            return value, usage
 
         async def call() -> tuple[Model, Usage]:
             try:
                 result: dict[str, Any] = await runnable.ainvoke(messages)
+            except openai.LengthFinishReasonError as exc:  # json_schema, cut at the cap
+                return salvaged(_choice_text(exc.completion), _completion_usage(exc.completion))
             except ValidationError as exc:  # the json_schema path validates inside the client
                 raise InvalidOutput(f"the model's reply did not match {schema.__name__}") from exc
-            usage = _usage(result.get("raw"))
+            raw = result.get("raw")
+            usage = _usage(raw)
             parsed = result.get("parsed")
-            if result.get("parsing_error") is not None or not isinstance(parsed, schema):
-                self.tokens_used += usage.total
-                raise InvalidOutput(f"the model's reply did not match {schema.__name__}")
-            return parsed, usage
+            if result.get("parsing_error") is None and isinstance(parsed, schema):
+                return parsed, usage
+            if _finish_reason(raw) == "length":
+                return salvaged(_raw_text(raw), usage)
+            self.tokens_used += usage.total
+            raise InvalidOutput(f"the model's reply did not match {schema.__name__}")
 
-        return await self._run(call)
+        value, usage, attempts = await self._attempts(call)
+        return Completion(value, usage.total, attempts, usage.prompt, truncated=truncated)
 
     async def text(self, messages: list[tuple[str, str]]) -> Completion[str]:
         async def call() -> tuple[str, Usage]:
@@ -154,9 +180,11 @@ class ChatModel:
                 raise InvalidOutput("the model's reply was empty")
             return content.strip(), _usage(message)
 
-        return await self._run(call)
+        value, usage, attempts = await self._attempts(call)
+        return Completion(value, usage.total, attempts, usage.prompt)
 
-    async def _run(self, call) -> Completion:
+    async def _attempts(self, call) -> tuple[Any, Usage, int]:
+        """`call()` retried and counted by the breaker: its value, usage and the attempts made."""
         import openai  # heavy; only bots with an LLM pay for it
 
         if not self.breaker.allow():
@@ -187,7 +215,7 @@ class ChatModel:
         self.retries += attempts - 1
         self.tokens_used += usage.total
         self.breaker.record_success()
-        return Completion(value, usage.total, attempts, prompt_tokens=usage.prompt)
+        return value, usage, attempts
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -229,6 +257,34 @@ def _usage(message: Any) -> Usage:
     return Usage(int(usage.get("total_tokens", 0)), int(usage.get("input_tokens", 0)))
 
 
+def _completion_usage(completion: Any) -> Usage:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return Usage(0, 0)
+    return Usage(int(usage.total_tokens or 0), int(usage.prompt_tokens or 0))
+
+
+def _choice_text(completion: Any) -> str | None:
+    """The text of an OpenAI completion's first choice (a cut json_schema reply)."""
+    choices = getattr(completion, "choices", None) or []
+    return choices[0].message.content if choices else None
+
+
+def _finish_reason(message: Any) -> str | None:
+    metadata = getattr(message, "response_metadata", None) or {}
+    return metadata.get("finish_reason")
+
+
+def _raw_text(message: Any) -> str | None:
+    """The JSON text of a cut reply: a tool call's arguments (LangChain files a cut call
+    under `invalid_tool_calls`) or the message content."""
+    for call in getattr(message, "invalid_tool_calls", None) or []:
+        if isinstance(call.get("args"), str):
+            return call["args"]
+    content = getattr(message, "content", None)
+    return content if isinstance(content, str) else None
+
+
 def describe_failures(errors: list[BaseException]) -> str:
     """What went wrong, attempt by attempt, repeats merged: "HTTP 500 (grammar too large), then
     server closed the connection". The first error often says the most: a server that crashed
@@ -242,6 +298,8 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, openai.APITimeoutError):
         return "timeout"
+    if isinstance(exc, CutOff):
+        return "reply cut at the token limit"
     if isinstance(exc, openai.APIStatusError):
         detail = " ".join(_server_message(exc).split())[:MAX_DETAIL_CHARS]
         return f"HTTP {exc.status_code} ({detail})" if detail else f"HTTP {exc.status_code}"

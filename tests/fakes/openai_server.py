@@ -47,9 +47,11 @@ MODES = frozenset(
         "schema_violation",
         "drop",
         "crash",
+        "ramble",
     }
 )
 GARBAGE_TEXT = "Sure! Here is my grade: great job"
+RAMBLE = "and so on, "  # what a small model repeats inside a string until the token cap
 CRASH_MESSAGE = "the grammar has too many rules"
 VIOLATION_SCORE = 42
 DEFAULT_MAX_SCORE = 10
@@ -278,6 +280,24 @@ def violate(value: Any, schema: dict[str, Any] | None) -> Any:
 # --------------------------------------------------------------------------- the server
 
 
+def in_schema_order(value: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`value` with its keys in the order of the schema's properties: a grammar-constrained
+    server writes them in that order, which decides what a reply cut at the cap still holds."""
+    order = list(_resolve(schema, schema).get("properties", {}))
+    rank = {key: index for index, key in enumerate(order)}
+    return dict(sorted(value.items(), key=lambda item: rank.get(item[0], len(order))))
+
+
+def ramble(value: dict[str, Any], field: str = "feedback") -> dict[str, Any]:
+    """`value` with its `field` (else its longest string) repeating itself without end, as a
+    small model does; the server then cuts the reply at the request's token cap."""
+    strings = [key for key, item in value.items() if isinstance(item, str)]
+    if not strings:
+        return value
+    key = field if field in strings else max(strings, key=lambda key: len(value[key]))
+    return {**value, key: value[key] + " " + RAMBLE * 2000}
+
+
 def _error(status: int, message: str, kind: str, code: str | None = None, **headers: str):
     body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
     return web.json_response(body, status=status, headers=headers or None)
@@ -413,6 +433,10 @@ class ScriptedLLM:
                 result = obey(result, schema)
             elif mode == "schema_violation":
                 result = violate(result, schema)
+            elif mode == "ramble" and isinstance(result, dict):
+                result = ramble(result)
+            if isinstance(result, dict) and schema is not None:
+                result = in_schema_order(result, schema)
             text = result if isinstance(result, str) else json.dumps(result)
         return await self._reply(request, body, text, tool)
 
@@ -438,6 +462,14 @@ class ScriptedLLM:
         else:
             message = {"role": "assistant", "content": text, "refusal": None}
             finish = "stop"
+        cap = body.get("max_completion_tokens") or body.get("max_tokens")
+        if cap and len(text) // 4 > cap:  # the reply stops at the cap, as a real server's does
+            text = text[: cap * 4]
+            finish = "length"
+            if tool is not None:
+                message["tool_calls"][0]["function"]["arguments"] = text
+            else:
+                message["content"] = text
         prompt_tokens = _estimate_tokens(body.get("messages", []))
         completion_tokens = max(1, len(text) // 4)
         usage = {

@@ -16,7 +16,7 @@ from bot.grading.llm import MAX_REPLY_TOKENS, Appeal
 from bot.grading.models import INJECTION_FLAG, GradeRequest
 from bot.grading.regrade import RegradeJob
 from bot.grading.replies import FEEDBACK_REPLACED
-from bot.grading.verdict import EVIDENCE_REJECTED, weighted_score
+from bot.grading.verdict import EVIDENCE_REJECTED, REPLY_TRUNCATED, weighted_score
 from bot.llm.chat import LLMUnavailable
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import CRASH_MESSAGE, ScriptedLLM
@@ -363,6 +363,44 @@ async def test_limits_left_out_of_the_schema_are_enforced_after_parsing(
     assert grade.follow_up is None
     assert EVIDENCE_REJECTED in grade.flags
     assert all(len(quote) <= 1000 for quote in grade.evidence.values())
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "function_calling"])
+async def test_a_reply_cut_at_the_token_cap_keeps_its_verdict_but_not_its_cut_text(
+    tmp_path, model_dir, embedder, llm, dropout, mode
+):
+    """A small model that rambles inside the feedback until the cap: the criteria and quotes
+    came first and whole, so the grade is the model's, with the cut text never shown."""
+    grades = []
+    for mode_now in ("honest", "ramble"):
+        llm.mode = mode_now
+        app = await make_app(
+            tmp_path / mode_now, model_dir, embedder, llm, llm_structured_output=mode
+        )
+        grades.append(await app.grading.regrade(request_for(dropout, GOOD)))
+        await app.aclose()
+    honest, grade = grades
+
+    assert grade.grader == "llm" and not grade.provisional
+    assert len(llm.requests) == 2  # salvaged, not retried
+    assert (grade.score, grade.covered) == (honest.score, honest.covered)
+    assert REPLY_TRUNCATED in grade.flags and FEEDBACK_REPLACED in grade.flags
+    assert "and so on" not in grade.feedback and grade.feedback.startswith("You covered")
+
+
+async def test_a_reply_cut_before_its_criteria_is_retried_then_reported_as_cut(
+    tmp_path, model_dir, embedder, dropout
+):
+    def rambling_first(body):  # a model that never gets past the first field
+        return '{"injection_suspected": false, "correctness": 1' + "0" * 9000
+
+    async with ScriptedLLM(responder=rambling_first) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server, llm_max_attempts=2)
+        with pytest.raises(LLMUnavailable) as failure:
+            await app.grading.regrade(request_for(dropout, GOOD))
+        await app.aclose()
+    assert len(server.requests) == 2
+    assert failure.value.reason == "reply cut at the token limit"
 
 
 @pytest.mark.parametrize(
