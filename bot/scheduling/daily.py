@@ -105,7 +105,9 @@ class DailyScheduler:
         recent = await self._repo.recent_daily_posts(
             config.tenant_id, config.channel, self._pause_after + 1
         )
-        earlier = [post for post in recent if post.local_date < local_date][: self._pause_after]
+        since = str(config.daily.get("paused_on") or "")  # failures before a pause are forgiven
+        earlier = [post for post in recent if since < post.local_date < local_date]
+        earlier = earlier[: self._pause_after]
         failed = [post for post in earlier if post.posted_at is None and post.failures > 0]
         if len(earlier) < self._pause_after or len(failed) < len(earlier):
             return False
@@ -117,7 +119,7 @@ class DailyScheduler:
             config.channel,
             len(failed),
         )
-        await pause(self._engine.context, config, failed)
+        await pause(self._engine.context, config, failed, local_date)
         return True
 
     async def _post(self, config, local_date: str, poster: Poster, now) -> bool:

@@ -203,4 +203,12 @@ async def test_a_channel_that_keeps_failing_is_paused_and_its_admin_told_once(
     (notice,) = fake.bot_messages(dm["id"])
     assert "failed on 3 days in a row" in notice["content"]
     assert "Missing Permissions" in notice["content"]
+
+    resumed = await fake.dispatch_slash_command("daily on", user=mod)
+    await fake.wait_for_request("POST", resumed.webhook_path)
+    clock.current = NINE + timedelta(days=5)
+    await scheduler.tick()  # the failures before the pause are forgiven: it tries again
+    rows = await posts_of(app, fake.guild.id, channel)
+    assert max(row.local_date for row in rows) == "2026-12-05"
+    assert len(fake.bot_messages(dm["id"])) == 1  # told once
     assert_nobody_pinged(fake)

@@ -122,10 +122,13 @@ async def summary(ctx: Context, post: DailyPost) -> list[Reply]:
     return [Reply("\n".join(lines), title=tr("Yesterday's question"))]
 
 
-async def pause(ctx: Context, config: ChannelConfig, failed: list[DailyPost]) -> None:
+async def pause(
+    ctx: Context, config: ChannelConfig, failed: list[DailyPost], local_date: str
+) -> None:
     """Switch off a channel's daily question whose last posts all failed, and tell the admin who
-    set it up, once (by DM; the channel is what fails)."""
-    daily = {**config.daily, "enabled": False, "paused": True}
+    set it up, once (by DM; the channel is what fails). Turned on again, it counts failures from
+    `local_date` on."""
+    daily = {**config.daily, "enabled": False, "paused": True, "paused_on": local_date}
     await ctx.repo.set_channel_config(config.tenant_id, config.channel, daily=daily)
     admin = config.daily.get("admin")
     key = f"{config.tenant_id}:{config.channel}:{failed[-1].local_date}"
