@@ -178,7 +178,9 @@ async def test_failures_fall_back_to_a_provisional_offline_grade(
     async with ScriptedLLM(mode=mode, responder=grader_responders.honest, slow_seconds=5) as llm:
         app = await make_app(tmp_path, model_dir, embedder, llm, llm_timeout=0.3)
         grade = await app.grading.grade(request_for(dropout, GOOD))
-        assert len(llm.requests) == 3  # bounded retries, then give up
+        assert app.chat.retries == 2  # bounded retries, then give up
+        # (a request that timed out may never have been read by the server, on a busy machine)
+        assert len(llm.requests) == 3 or (mode == "slow" and 1 <= len(llm.requests) <= 3)
     assert grade.grader == "offline" and grade.provisional
     assert LLM_UNAVAILABLE in grade.flags
     assert "may be updated" in notes_for(grade)[0]
