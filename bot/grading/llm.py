@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import from_json
 
 from bot.grading.models import GradeRequest
@@ -50,38 +50,33 @@ class LLMVerdict(BaseModel):
 
     model_config = ConfigDict(json_schema_extra=_untitled)
 
-    injection_suspected: bool
     correctness: int = Field(ge=0, le=10)
     completeness: int = Field(ge=0, le=10)
     clarity: int = Field(ge=0, le=10)
     covered: list[CoveredPoint]
+    injection_suspected: bool
     feedback: str
     follow_up: str | None
 
     @classmethod
     def salvage(cls, text: str) -> Self | None:
-        """The verdict in a reply cut at the token cap, when everything that decides the score
-        arrived whole: the flag, the three criteria and the covered points up to the cut. A
-        cut-off string is dropped, never shown: feedback then becomes the evidence summary."""
+        """The verdict in a reply cut at the token cap, when its criteria arrived whole. Covered
+        points count up to the cut (each is still checked against the answer); a cut-off string
+        is dropped, never shown, and feedback becomes the evidence summary. A missing injection
+        flag is taken as not raised: the guard and the evidence bound hold the score anyway."""
         try:
             data = from_json(text, allow_partial=True)
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("covered"), list):
-            return None  # cut before the covered points began
-        whole = [item for item in data["covered"] if _whole_point(item)]
-        try:
-            return cls.model_validate({"feedback": "", "follow_up": None, **data, "covered": whole})
-        except ValidationError:
+            if not isinstance(data, dict) or not isinstance(data.get("covered"), list):
+                return None
+            whole = [point for point in data["covered"] if _is_whole(point)]
+            defaults = {"injection_suspected": False, "feedback": "", "follow_up": None}
+            return cls.model_validate({**defaults, **data, "covered": whole})
+        except ValueError:  # pydantic's ValidationError is one
             return None
 
 
-def _whole_point(item: Any) -> bool:
-    try:
-        CoveredPoint.model_validate(item)
-    except ValidationError:
-        return False
-    return True
+def _is_whole(point: object) -> bool:
+    return isinstance(point, dict) and {"point", "evidence"} <= point.keys()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from bot.grading.replies import FEEDBACK_REPLACED
 from bot.grading.verdict import EVIDENCE_REJECTED, REPLY_TRUNCATED, weighted_score
 from bot.llm.chat import LLMUnavailable
 from tests.fakes import grader_responders
-from tests.fakes.openai_server import CRASH_MESSAGE, ScriptedLLM
+from tests.fakes.openai_server import CRASH_MESSAGE, RAMBLE, ScriptedLLM
 
 GOOD = (
     "Attention dropout zeroes post-softmax attention weights with probability p before they "
@@ -178,7 +178,9 @@ async def test_failures_fall_back_to_a_provisional_offline_grade(
     async with ScriptedLLM(mode=mode, responder=grader_responders.honest, slow_seconds=5) as llm:
         app = await make_app(tmp_path, model_dir, embedder, llm, llm_timeout=0.3)
         grade = await app.grading.grade(request_for(dropout, GOOD))
-        assert len(llm.requests) == 3  # bounded retries, then give up
+        assert app.chat.retries == 2  # bounded retries, then give up
+        # (a request that timed out may never have been read by the server, on a busy machine)
+        assert len(llm.requests) == 3 or (mode == "slow" and 1 <= len(llm.requests) <= 3)
     assert grade.grader == "offline" and grade.provisional
     assert LLM_UNAVAILABLE in grade.flags
     assert "may be updated" in notes_for(grade)[0]
@@ -386,6 +388,28 @@ async def test_a_reply_cut_at_the_token_cap_keeps_its_verdict_but_not_its_cut_te
     assert (grade.score, grade.covered) == (honest.score, honest.covered)
     assert REPLY_TRUNCATED in grade.flags and FEEDBACK_REPLACED in grade.flags
     assert "and so on" not in grade.feedback and grade.feedback.startswith("You covered")
+
+
+async def test_a_reply_cut_inside_a_quote_keeps_the_points_before_it(
+    tmp_path, model_dir, embedder, dropout
+):
+    def rambling_quote(body):  # the last quote runs on until the cap
+        verdict = grader_responders.honest(body)
+        verdict["covered"][-1]["evidence"] += " " + RAMBLE * 2000
+        return verdict
+
+    async with ScriptedLLM(responder=grader_responders.honest) as server:
+        app = await make_app(tmp_path / "honest", model_dir, embedder, server)
+        honest = await app.grading.regrade(request_for(dropout, GOOD))
+        await app.aclose()
+    async with ScriptedLLM(responder=rambling_quote) as server:
+        app = await make_app(tmp_path / "cut", model_dir, embedder, server)
+        grade = await app.grading.regrade(request_for(dropout, GOOD))
+        await app.aclose()
+    assert len(honest.covered) >= 2
+    assert grade.grader == "llm" and REPLY_TRUNCATED in grade.flags
+    assert grade.covered == honest.covered[:-1]
+    assert grade.score <= honest.score
 
 
 async def test_a_reply_cut_before_its_criteria_is_retried_then_reported_as_cut(
