@@ -162,6 +162,7 @@ class App:
             self.engine,
             SystemClock(),
             catch_up=timedelta(minutes=self.settings.daily_catch_up_minutes),
+            pause_after_days=self.settings.daily_pause_after_days,
         )
         self.metrics.track_scheduler(scheduler)
         return scheduler

@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     discord_shard_count: int | None = Field(default=None, ge=1)
     discord_shard_ids: list[int] | None = None
+    # Where attachments (bank files) may be downloaded from: Discord's CDN only, over HTTPS.
+    discord_attachment_origins: list[str] = Field(
+        default_factory=lambda: [
+            "https://cdn.discordapp.com",
+            "https://media.discordapp.net",
+        ]
+    )
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -66,6 +73,7 @@ class Settings(BaseSettings):
     llm_daily_token_budget: int | None = Field(default=None, ge=0)  # per tenant
     retention_days: int | None = Field(default=None, ge=1)  # then answer texts are purged
     daily_catch_up_minutes: int = Field(default=120, ge=0)
+    daily_pause_after_days: int = Field(default=3, ge=1)  # failed days in a row, then paused
 
     # Behaviour
     default_language: str = "en"

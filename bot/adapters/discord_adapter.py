@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot.adapters.discord.bridge import TENANT_PREFIX, Bridge
 from bot.adapters.discord.client import InterviewBot, ShardedInterviewBot, build_bot
+from bot.adapters.discord.downloads import AttachmentDownloader
 from bot.adapters.discord.translator import CommandTranslator
 from bot.adapters.discord_endpoints import DEFAULT_API_URL, use_endpoints
 from bot.config import Settings
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_TIMEOUT = 10.0
 READY_TIMEOUT = 60.0  # then start() returns anyway; discord.py keeps connecting
+MAX_UPLOAD_BYTES = 1024 * 1024  # a question bank file; larger ones are refused
 
 
 class DiscordAdapter:
@@ -53,7 +55,8 @@ class DiscordAdapter:
             guild_ready_timeout=guild_ready_timeout,
         )
         use_endpoints(self.bot, settings.discord_api_url, settings.discord_gateway_url)
-        self.bridge = Bridge(engine, self.bot)
+        downloads = AttachmentDownloader(settings.discord_attachment_origins, MAX_UPLOAD_BYTES)
+        self.bridge = Bridge(engine, self.bot, downloads)
         self.bot.router = self.bridge
         self.bot.translator = CommandTranslator(engine.translator, engine.languages)
         self._task: asyncio.Task[None] | None = None

@@ -423,8 +423,8 @@ class SlackAdapter:
         reply_thread = message_thread if is_dm else message_thread or message_ts
         who = await self._who(client, team, user)
         name, _, served = action_id.partition(":")
-        if name == "answer" and served.isdigit():
-            place = views.AnswerPlace(int(served), channel, thread, reply_thread, is_dm)
+        if name in ("answer", "daily") and served.isdigit():
+            place = views.AnswerPlace(int(served), channel, thread, reply_thread, is_dm, name)
             modal = views.answer_modal(self._tr(who), place)
             if body.get("trigger_id"):
                 await client.views_open(trigger_id=body["trigger_id"], view=modal)
@@ -461,7 +461,7 @@ class SlackAdapter:
             text,
             is_dm=answer.is_dm,
             thread=answer.thread,
-            action=f"answer:{answer.served_id}",
+            action=answer.action,
         )
         await self._handle(client, place, incoming, who)
 

@@ -8,7 +8,7 @@ doesn't exist all look the same to the caller: None.
 
 from typing import Protocol, TypeVar
 
-from bot.storage.models import Attempt, Served
+from bot.storage.models import Attempt, DailyPost, Served
 from bot.storage.repository import Repository
 
 
@@ -47,3 +47,9 @@ class Access:
         number = record_id(attempt_id)
         record = await self._repo.attempt(number) if number is not None else None
         return owned(record, tenant, user_id)
+
+    async def daily_post(self, tenant: str, post_id: str) -> DailyPost | None:
+        """A daily post of `tenant` (anyone there may answer it)."""
+        number = record_id(post_id)
+        record = await self._repo.daily(number) if number is not None else None
+        return record if record is not None and record.tenant_id == tenant else None

@@ -213,6 +213,8 @@ class ConversationEngine:
                     return [_private(turn.tr("That button belongs to someone else's question."))]
                 await turn.ctx.repo.vote(attempt.id, user_id, 1 if direction == "up" else -1)
                 return [_private(turn.tr("Thanks, your feedback on the grade is recorded."))]
+        if name == "daily":
+            return await daily.answer_by_button(turn, argument)
         if name == "answer":
             served = await access.served(tenant, user_id, argument)
             if served is None or served.status != ServedStatus.OPEN:

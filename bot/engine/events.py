@@ -52,3 +52,6 @@ class Reply:
     visibility: Literal["public", "ephemeral", "dm"] = "public"
     served_id: int | None = None
     modal_answer: bool = False  # offer an "answer" form (Discord modal, Slack view)
+    # Untrusted pieces of `text` (a model's feedback or follow-up, which may quote the answer):
+    # adapters show them as typed, never as links, code blocks or styling.
+    quoted: tuple[str, ...] = field(default_factory=tuple)

@@ -46,12 +46,14 @@ def grade_reply(
         lines.append(tr("Missed:"))
         lines += [f"  ✗ {point}" for point in grade.missing]
     feedback = grade.feedback
+    quoted: tuple[str, ...] = (feedback,) if feedback else ()
     if grade.grader == "offline" or "feedback_replaced" in grade.flags:
         # Built by code from the key points (listed above), so it is said in the user's language.
         total = len(grade.covered) + len(grade.missing)
         feedback = tr(
             "You covered {covered} of {total} key points.", covered=len(grade.covered), total=total
         )
+        quoted = ()
     if feedback:
         lines.append("")
         lines.append(feedback)
@@ -60,6 +62,7 @@ def grade_reply(
         "\n".join(lines),
         title=tr("Your grade"),
         score=score,
+        quoted=quoted,
         buttons=(
             Button(f"reveal:{served_id}", tr("Show reference")),
             Button("next", tr("Next question"), "primary"),

@@ -171,6 +171,10 @@ class DailyPost(Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
     summary_posted_at: Mapped[datetime | None]
+    # A post that failed is released (`failed_at` set) so that a later tick may claim it again.
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class ReviewCard(Base):

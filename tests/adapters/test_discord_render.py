@@ -130,3 +130,15 @@ def test_the_documented_invite_asks_for_exactly_the_needed_permissions() -> None
     assert f"permissions={PERMISSIONS.value}" in url and "scope=bot+applications.commands" in url
     assert url.replace("1234", "<APPLICATION_ID>") in docs
     assert intents().value == 37377  # guilds, guild messages, DMs, message content; no others
+
+
+def test_untrusted_pieces_are_escaped_and_the_rest_kept() -> None:
+    """A masked link and a stray fence in a model's words render as text; discord.py's
+    `escape_markdown` alone escapes a masked link as a whole and leaves the fence inside live."""
+    feedback = "Per [the docs](https://evil.example/x), ```python x = f(y) *bold*"
+    reply = Reply(f"**Covered:** `next`\n{feedback}", quoted=(feedback,))
+    (out,) = render(reply)
+    assert out.content == (
+        "**Covered:** `next`\nPer \\[the docs\\](https://evil.example/x), "
+        "\\`\\`\\`python x = f(y) \\*bold\\*"
+    )

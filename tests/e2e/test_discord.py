@@ -83,6 +83,7 @@ def make_app(
             "discord_token": fake.token,
             "discord_api_url": fake.api_url,
             "discord_gateway_url": fake.gateway_url,
+            "discord_attachment_origins": [fake.base_url],  # its files stand in for the CDN's
         }
         settings = Settings(_env_file=None, **(values | overrides))
         app = App(settings)

@@ -751,11 +751,25 @@ async def test_daily_question_is_posted_and_answered_in_its_thread(rig: Rig) -> 
     ts, thread = await rig.adapter.post_daily(tenant, CHANNEL, None, prompt.replies)
     await rig.app.repository.daily_posted(prompt.post_id, ts, thread)
     (post,) = rig.slack.calls("chat.postMessage")
-    assert post.response["ts"] == ts == thread and "Reply in this thread" in texts(post)
+    assert post.response["ts"] == ts == thread and "Reply in this question's thread" in texts(post)
 
     grades = rig.watch("chat.postMessage", in_thread(ts))
     await rig.event(thread_reply(good_answer(question_in(rig.app, post)), ts))
     assert SCORE.search(texts(await grades.next()))
+
+    # The post's Answer button opens the answer form, whose answer counts for the daily post.
+    other = "U0SECOND"
+    opened = rig.watch("views.open")
+    await rig.interact(click(post, action(post, "daily:"), user=other))
+    modal = (await opened.next()).args["view"]
+    answer = text_input_state({"answer": good_answer(question_in(rig.app, post))})
+    submitted = view_submission(
+        "answer", answer, private_metadata=modal["private_metadata"], user_id=other
+    )
+    await rig.interact(submitted)
+    assert SCORE.search(texts(await grades.next()))
+    results = await rig.app.repository.daily_results(prompt.post_id)
+    assert sorted(result.user for result in results) == sorted([USER, other])
 
 
 async def test_a_provisional_grade_is_replaced_by_a_pushed_regrade(

@@ -81,7 +81,7 @@ async def test_interviews_run_in_direct_messages_only(started: App):
 async def test_daily_question_is_claimed_once_and_graded_in_its_thread(started: App):
     engine = build_engine(started)
     prompt = await post_daily(engine.context, "global", "C1", "2026-11-28")
-    assert prompt is not None and "Reply in this thread" in prompt.replies[0].text
+    assert prompt is not None and "Reply in this question's thread" in prompt.replies[0].text
     assert await post_daily(engine.context, "global", "C1", "2026-11-28") is None  # already claimed
     await started.repository.daily_posted(prompt.post_id, "m1", "T1")
     question = next(q for q in started.bank.questions() if q.question in prompt.replies[0].text)

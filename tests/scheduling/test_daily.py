@@ -10,6 +10,7 @@ import pytest
 from bot.app import App
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
+from bot.engine.flows.daily import post_daily
 from bot.scheduling.daily import DailyScheduler
 from tests.conftest import reset_postgres
 
@@ -131,11 +132,9 @@ async def test_catch_up_inside_the_window_and_skip_outside(started, start_hour, 
 async def test_a_crash_between_claim_and_post_never_double_posts(started):
     await configure(started)
     clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
-    scheduler = DailyScheduler(engine_for(started), clock)
-    broken = RecordingPoster(clock, fail=True)
-    scheduler.add_poster("discord", broken)
-    await scheduler.tick()
-    assert scheduler.missed == 1
+    # The process claimed the day and died before posting: nothing released the claim.
+    claimed = await post_daily(engine_for(started).context, TENANT, "C1", "2026-11-30")
+    assert claimed is not None
     working = RecordingPoster(clock)
     restarted = DailyScheduler(engine_for(started), clock)  # the process came back
     restarted.add_poster("discord", working)
@@ -143,6 +142,21 @@ async def test_a_crash_between_claim_and_post_never_double_posts(started):
     assert working.posts == []  # at most once: the claimed day is not posted again
     await run_ticks(restarted, clock, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     assert len([p for p in working.posts if p[1] is None]) == 1  # the next day is normal
+
+
+async def test_a_failed_post_is_retried_in_the_window_and_posted_once(started):
+    await configure(started)
+    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    scheduler = DailyScheduler(engine_for(started), clock)
+    poster = RecordingPoster(clock, fail=True)
+    scheduler.add_poster("discord", poster)
+    await scheduler.tick()
+    assert scheduler.missed == 1
+    poster.fail = False
+    await run_ticks(scheduler, clock, datetime(2026, 11, 30, 11, 0, tzinfo=UTC), step=30)
+    questions = [p for p in poster.posts if p[1] is None]
+    assert len(questions) == 1  # retried after its back-off, then done for the day
+    assert questions[0][0] - datetime(2026, 11, 30, 9, 0, tzinfo=UTC) <= timedelta(minutes=1)
 
 
 async def test_the_day_after_summary_goes_into_the_thread(started):

@@ -1,6 +1,8 @@
 """Discord events in, `Incoming` to the engine, replies back out. No behaviour of its own.
 
-Places: a guild is the tenant `discord:<guild id>`, direct messages are the tenant `discord:dm`.
+Places: a guild is the tenant `discord:<guild id>`; a user's direct messages with the bot are
+that user's own tenant, `discord:dm:<user id>`: DMs of people from unrelated servers share
+nothing, not even a leaderboard.
 A message in a thread has the thread's parent as its channel and the thread as its thread, which
 is where the engine expects the answer to a question whose thread was attached.
 
@@ -18,6 +20,12 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.adapters.discord.delivery import ChannelSink, InteractionSink, PushSink, deliver
+from bot.adapters.discord.downloads import (
+    AttachmentDownloader,
+    DownloadFailed,
+    DownloadRefused,
+    DownloadTooLarge,
+)
 from bot.adapters.discord.render import render, thread_name
 from bot.adapters.discord.translator import language_of
 from bot.adapters.discord.views import ANSWER_ACTION, AnswerModal, answer_text
@@ -28,13 +36,12 @@ from bot.i18n.catalog import Translator
 log = logging.getLogger(__name__)
 
 TENANT_PREFIX = "discord:"
-DM_TENANT = "discord:dm"
+DM_TENANT = "discord:dm:"  # + the user id
 PRIVATE_ACTIONS = frozenset({"hint", "vote"})  # whose replies are for the clicker only
-MAX_UPLOAD_BYTES = 1024 * 1024  # a question bank file; larger ones are refused unread
 
 
-def tenant_for(guild_id: int | None) -> str:
-    return f"{TENANT_PREFIX}{guild_id}" if guild_id else DM_TENANT
+def tenant_for(guild_id: int | None, user_id: int) -> str:
+    return f"{TENANT_PREFIX}{guild_id}" if guild_id else f"{DM_TENANT}{user_id}"
 
 
 @dataclass(frozen=True)
@@ -45,17 +52,20 @@ class Place:
     is_dm: bool
 
 
-def place_of(channel: object, channel_id: int | None, guild_id: int | None) -> Place:
-    tenant = tenant_for(guild_id)
+def place_of(channel: object, channel_id: int | None, guild_id: int | None, user_id: int) -> Place:
+    tenant = tenant_for(guild_id, user_id)
     if isinstance(channel, discord.Thread):
         return Place(tenant, str(channel.parent_id), str(channel.id), False)
     return Place(tenant, str(channel_id), None, guild_id is None)
 
 
 class Bridge:
-    def __init__(self, engine: ConversationEngine, client: discord.Client) -> None:
+    def __init__(
+        self, engine: ConversationEngine, client: discord.Client, downloads: AttachmentDownloader
+    ) -> None:
         self._engine = engine
         self._client = client
+        self._downloads = downloads
 
     # ---- interactions
 
@@ -72,22 +82,19 @@ class Bridge:
         applies (`/daily set channel:#other`)."""
         if not await self._defer(interaction, private=private):
             return
-        too_large = [file.filename for file in files if file.size > MAX_UPLOAD_BYTES]
-        if too_large:
-            tr = self.translator(interaction.locale)
-            text = tr(
-                "{file} is larger than {limit} MB: split it into smaller files.",
-                file=too_large[0],
-                limit=MAX_UPLOAD_BYTES // (1024 * 1024),
-            )
+        tr = self.translator(interaction.locale)
+        try:
+            attachments = await self._read(files, tr)
+        except _Unread as exc:
             sink = InteractionSink(interaction, private=private)
-            await deliver(sink, [Reply(text, visibility="ephemeral")], self._engine.attach_thread)
+            await deliver(
+                sink, [Reply(str(exc), visibility="ephemeral")], self._engine.attach_thread
+            )
             await sink.finish()
             return
-        attachments = await self._read(files)
         incoming = self._incoming(interaction, text=text, command=True, attachments=attachments)
         if channel is not None:
-            place = place_of(channel, channel.id, interaction.guild_id)
+            place = place_of(channel, channel.id, interaction.guild_id, interaction.user.id)
             incoming = _moved(incoming, place)
         await self._respond(interaction, incoming, private=private)
 
@@ -102,10 +109,11 @@ class Bridge:
                 log.warning("could not open the answer form: %s", exc)
             return
         private = action.split(":", 1)[0] in PRIVATE_ACTIONS
-        if not await self._defer(interaction, private=private):
+        silent = not private  # no public "thinking…": the reply may be a private refusal
+        if not await self._defer(interaction, private=private, silent=silent):
             return
         incoming = self._incoming(interaction, action=action)
-        await self._respond(interaction, incoming, private=private)
+        await self._respond(interaction, incoming, private=private, placeholder=not silent)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Submitted answer forms, read from the raw data so that a form opened before a restart
@@ -142,7 +150,7 @@ class Bridge:
         if not text.strip():
             return
         guild_id = message.guild.id if message.guild else None
-        place = place_of(message.channel, message.channel.id, guild_id)
+        place = place_of(message.channel, message.channel.id, guild_id, message.author.id)
         author = message.author
         incoming = Incoming(
             text=text,
@@ -169,7 +177,10 @@ class Bridge:
         if not target.isdigit() or not delivery.user.isdigit():
             return
         sink = PushSink(
-            self._client, int(target), int(delivery.user), in_dm=delivery.tenant == DM_TENANT
+            self._client,
+            int(target),
+            int(delivery.user),
+            in_dm=delivery.tenant.startswith(DM_TENANT),
         )
         await deliver(sink, replies, self._engine.attach_thread)
 
@@ -177,8 +188,9 @@ class Bridge:
         self, channel_id: int, thread_id: int | None, replies: list[Reply]
     ) -> tuple[str, str | None]:
         """Post `replies` unasked (the daily scheduler): into `thread_id`, or into the channel,
-        where the first message opens the thread its answers go to. Returns (first message id,
-        thread id)."""
+        where a post people answer (it has an Answer button) opens the thread its answers go
+        to. Without thread permission (403) it stays without a thread: its Answer button is
+        the way to answer. Returns (first message id, thread id or None)."""
         target = thread_id or channel_id
         channel = self._client.get_channel(target) or await self._client.fetch_channel(target)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
@@ -192,7 +204,15 @@ class Bridge:
             raise RuntimeError(f"nothing to post in {target}")
         if isinstance(channel, discord.Thread):
             return str(first.id), str(channel.id)
-        thread = await channel.create_thread(name=thread_name(replies[0]), message=first)
+        if not any(button.action.startswith("daily:") for button in replies[0].buttons):
+            return str(first.id), None
+        try:
+            thread = await channel.create_thread(name=thread_name(replies[0]), message=first)
+        except discord.Forbidden as exc:
+            log.warning(
+                "no thread for the daily post in %s (%s): answers use its button", target, exc
+            )
+            return str(first.id), None
         return str(first.id), str(thread.id)
 
     # ---- helpers
@@ -201,25 +221,38 @@ class Bridge:
         return self._engine.translator(language_of(locale) or "en")
 
     def topics(self, guild_id: int | None) -> list[str]:
-        return sorted({q.topic for q in self._engine.bank_questions(tenant_for(guild_id))})
+        tenant = tenant_for(guild_id, 0)  # every DM tenant has the shared bank
+        return sorted({q.topic for q in self._engine.bank_questions(tenant)})
 
     @property
     def languages(self) -> tuple[str, ...]:
         return self._engine.languages
 
-    async def _defer(self, interaction: discord.Interaction, *, private: bool) -> bool:
+    async def _defer(
+        self, interaction: discord.Interaction, *, private: bool, silent: bool = False
+    ) -> bool:
+        """Acknowledge at once: with a "thinking…" placeholder, or `silent`ly (a button's
+        deferred update, which shows nothing)."""
         try:
-            await interaction.response.defer(thinking=True, ephemeral=private)
+            if silent:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(thinking=True, ephemeral=private)
         except discord.HTTPException as exc:  # too late (404) or already answered (400)
             log.warning("could not acknowledge interaction %s: %s", interaction.id, exc)
             return False
         return True
 
     async def _respond(
-        self, interaction: discord.Interaction, incoming: Incoming, *, private: bool
+        self,
+        interaction: discord.Interaction,
+        incoming: Incoming,
+        *,
+        private: bool,
+        placeholder: bool = True,
     ) -> None:
         replies = await self._handle(incoming)
-        sink = InteractionSink(interaction, private=private)
+        sink = InteractionSink(interaction, private=private, placeholder=placeholder)
         await deliver(sink, replies, self._engine.attach_thread)
         await sink.finish()
 
@@ -240,7 +273,9 @@ class Bridge:
         command: bool = False,
         attachments: tuple[Attachment, ...] = (),
     ) -> Incoming:
-        place = place_of(interaction.channel, interaction.channel_id, interaction.guild_id)
+        place = place_of(
+            interaction.channel, interaction.channel_id, interaction.guild_id, interaction.user.id
+        )
         return Incoming(
             text=text,
             user=str(interaction.user.id),
@@ -256,14 +291,48 @@ class Bridge:
             attachments=attachments,
         )
 
-    async def _read(self, files: Sequence[discord.Attachment]) -> tuple[Attachment, ...]:
+    async def _read(
+        self, files: Sequence[discord.Attachment], tr: Translator
+    ) -> tuple[Attachment, ...]:
+        """Download the attachments; `_Unread` says, in the user's language, why one can't be
+        read (too large, not on Discord's CDN, a network error)."""
+        limit = self._downloads.limit
         read = []
         for file in files:
+            too_large = tr(
+                "{file} is larger than {limit} MB: split it into smaller files.",
+                file=file.filename,
+                limit=limit // (1024 * 1024),
+            )
+            if file.size > limit:  # declared too large: not even fetched
+                raise _Unread(too_large)
             try:
-                read.append(Attachment(file.filename, await file.read()))
-            except discord.HTTPException as exc:
+                read.append(Attachment(file.filename, await self._downloads.fetch(file.url)))
+            except DownloadTooLarge as exc:
+                raise _Unread(too_large) from exc
+            except DownloadRefused as exc:
+                log.warning("refused to download %s from %s", file.filename, exc)
+                raise _Unread(
+                    tr(
+                        "{file} was not downloaded: files are read only from Discord's file "
+                        "servers.",
+                        file=file.filename,
+                    )
+                ) from exc
+            except DownloadFailed as exc:
                 log.warning("could not download %s: %s", file.filename, exc)
+                raise _Unread(
+                    tr(
+                        "{file} could not be downloaded ({reason}). Please try again.",
+                        file=file.filename,
+                        reason=str(exc),
+                    )
+                ) from exc
         return tuple(read)
+
+
+class _Unread(Exception):
+    """An attachment that can't be read, with the user-facing reason."""
 
 
 def _moved(incoming: Incoming, place: Place) -> Incoming:

@@ -1,5 +1,9 @@
 """Where rendered replies go: an interaction's follow-ups, a channel, or a push.
 
+A button click is acknowledged without a placeholder (a deferred update): its replies are then
+each public or ephemeral as the engine says, so a refusal of someone else's button is never shown
+to the channel, not even as a "thinking…" placeholder.
+
 A deferred interaction shows a "thinking" placeholder that the first follow-up fills. It can
 carry the first reply only when that reply may be shown the way the placeholder is: a private
 placeholder takes anything but a question (questions open a thread, so they must be public), and a
@@ -50,10 +54,13 @@ async def deliver(sink: Sink, replies: list[Reply], attach_thread: AttachThread)
 
 
 class InteractionSink:
-    def __init__(self, interaction: discord.Interaction, *, private: bool) -> None:
+    def __init__(
+        self, interaction: discord.Interaction, *, private: bool, placeholder: bool = True
+    ) -> None:
+        """`placeholder`: the interaction was deferred with a "thinking…" message to fill."""
         self._interaction = interaction
         self._private = private
-        self._placeholder = True
+        self._placeholder = placeholder
 
     @property
     def thread_parent(self) -> discord.TextChannel | None:
@@ -98,7 +105,9 @@ class ChannelSink:
 
     async def send(self, out: Outgoing, reply: Reply) -> discord.Message | None:
         message = self._message
-        if reply.visibility == "dm" and message.guild is not None:
+        if reply.visibility != "public" and message.guild is not None:
+            # A channel message can't be answered privately: what is for the author alone (a
+            # refusal, a `forget me` confirmation) goes to them by DM, never to the channel.
             return await _send(message.author, out)
         if self._quoted:
             return await _send(message.channel, out)

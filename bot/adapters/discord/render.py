@@ -4,7 +4,8 @@ Grades (a reply with a score) become embeds with a score bar; everything else is
 with the title in bold. Text is cut to 2,000 characters per message and 4,096 per embed
 description (6,000 per message over all embeds, 10 embeds per message), at paragraph, line or word
 boundaries where possible. Mentions are escaped everywhere: on top of `AllowedMentions.none()`,
-echoed user text doesn't even render as a mention.
+echoed user text doesn't even render as a mention. Markdown is escaped in a reply's untrusted
+pieces (`Reply.quoted`: a model's feedback, which may quote the answer).
 """
 
 import io
@@ -25,6 +26,7 @@ EMBEDS_PER_MESSAGE = 10
 THREAD_NAME_LIMIT = 100
 BAR_WIDTH = 10
 FENCE = "```"
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use stand-ins for brackets while escaping
 
 GREEN, AMBER, RED = 0x2ECC71, 0xF1C40F, 0xE74C3C
 
@@ -56,7 +58,7 @@ class Outgoing:
 
 
 def render(reply: Reply) -> list[Outgoing]:
-    text = escape_mentions(reply.text)
+    text = escape_mentions(as_typed(reply.text, reply.quoted))
     title = escape_mentions(reply.title) if reply.title else None
     image = (reply.image_name or "image.png", reply.image) if reply.image else None
     if reply.score is not None:
@@ -70,6 +72,23 @@ def render(reply: Reply) -> list[Outgoing]:
         last = messages[-1]
         messages[-1] = Outgoing(last.content, last.embeds, reply.buttons, last.image)
     return messages
+
+
+def as_typed(text: str, quoted: tuple[str, ...]) -> str:
+    """`text` with its untrusted pieces escaped: a masked link `[text](url)` shows as written,
+    a stray code fence opens no code block."""
+    for piece in quoted:
+        if piece:
+            text = text.replace(piece, escape_untrusted(piece))
+    return text
+
+
+def escape_untrusted(text: str) -> str:
+    """discord.py's `escape_markdown` (styling, code, quotes, headings; URLs kept whole), with
+    brackets escaped one by one: it escapes a masked link only as a whole, which leaves the marks
+    inside it live. The brackets are set aside while it runs, so it doesn't escape our escapes."""
+    text = text.replace(_OPEN, "").replace(_CLOSE, "").replace("[", _OPEN).replace("]", _CLOSE)
+    return escape_markdown(text).replace(_OPEN, "\\[").replace(_CLOSE, "\\]")
 
 
 def score_bar(score: float) -> str:

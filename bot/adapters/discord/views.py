@@ -16,7 +16,7 @@ from bot.engine.events import Button
 from bot.engine.validation import MAX_ANSWER_CHARS
 
 ACTION_TEMPLATE = r"[a-z]+(?::[A-Za-z0-9_-]+)*"
-ANSWER_ACTION = re.compile(r"answer:\d+")
+ANSWER_ACTION = re.compile(r"(?:answer|daily):\d+")  # a question's, a daily post's
 ANSWER_INPUT_ID = "answer"
 BUTTON_LABEL_LIMIT = 80
 MODAL_TEXT_LIMIT = 45  # modal titles and input labels

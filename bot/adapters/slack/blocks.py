@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.adapters.slack.escape import escape, inert_echoes, safe_cut
+from bot.adapters.slack.escape import escape, inert, inert_echoes, safe_cut
 from bot.engine.events import Button, Reply
 
 SECTION_LIMIT = 3000
@@ -91,7 +91,7 @@ def reply_blocks(reply: Reply, *, with_buttons: bool = True) -> list[Block]:
     blocks: list[Block] = []
     if reply.title:
         blocks.append(section(f"*{_clip(escape(reply.title), SECTION_LIMIT - 2, escaped=True)}*"))
-    blocks += [section(piece) for piece in split_text(escape(reply.text))]
+    blocks += [section(piece) for piece in split_text(escape(_as_typed(reply)))]
     if reply.score is not None:
         blocks.append(section(score_line(reply.score)))
     if with_buttons and reply.buttons:
@@ -119,6 +119,15 @@ def quoting(reply: Reply, said: str) -> Reply:
     """`reply` with what it repeats of the user's own text (`said`) shown as typed, unstyled."""
     title = inert_echoes(reply.title, said) if reply.title else reply.title
     return replace(reply, text=inert_echoes(reply.text, said), title=title)
+
+
+def _as_typed(reply: Reply) -> str:
+    """The text with its untrusted pieces (`Reply.quoted`) unstyled: no code, bold or links."""
+    text = reply.text
+    for piece in reply.quoted:
+        if piece:
+            text = text.replace(piece, inert(piece))
+    return text
 
 
 def fallback_text(reply: Reply) -> str:

@@ -35,6 +35,11 @@ class AnswerPlace:
     thread: str | None  # the conversation thread the engine knows (None at top level / in DMs)
     reply_thread: str | None  # the Slack thread replies are posted in
     is_dm: bool
+    kind: str = "answer"  # the button: "answer" (a question served) or "daily" (a daily post)
+
+    @property
+    def action(self) -> str:
+        return f"{self.kind}:{self.served_id}"
 
     def dump(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -49,6 +54,7 @@ class AnswerPlace:
                 thread=data.get("thread"),
                 reply_thread=data.get("reply_thread"),
                 is_dm=bool(data.get("is_dm")),
+                kind="daily" if data.get("kind") == "daily" else "answer",
             )
         except (ValueError, KeyError, TypeError):
             return None

@@ -42,6 +42,7 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
     action = words[0].lower() if words else "show"
     if action in {"on", "off"}:
         daily["enabled"] = action == "on"
+        daily["paused"] = False
     elif action == "set":
         for item in words[1:]:
             key, _, value = item.partition("=")
@@ -53,8 +54,11 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
             if error:
                 return [Reply(tr(error, key=key, value=value), visibility="ephemeral")]
         daily["enabled"] = True
+        daily["paused"] = False
     elif action != "show":
         return [Reply(tr(USAGE), visibility="ephemeral")]
+    if action in {"on", "set"}:
+        daily["admin"] = turn.incoming.user  # told if the channel keeps failing
     await repo.set_channel_config(
         tenant, channel, daily=daily, grade_delivery=delivery, language=language
     )

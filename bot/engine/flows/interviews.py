@@ -113,7 +113,10 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
                 parent_id=served.id,
                 follow_up=follow_up,
             )
-            replies.append(Reply(follow_up, title=turn.tr("Follow-up"), served_id=child.id))
+            quoted = (follow_up,) if follow_up == grade.follow_up else ()  # the model's words
+            replies.append(
+                Reply(follow_up, title=turn.tr("Follow-up"), served_id=child.id, quoted=quoted)
+            )
             return replies
     position = interview.position + 1
     if position >= len(interview.question_ids):

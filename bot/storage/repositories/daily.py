@@ -1,6 +1,7 @@
 """Daily questions: the claimed post per channel and local date, its answers and summary."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -13,12 +14,15 @@ from bot.storage.models import (
     Served,
     Tenant,
     User,
+    naive_utc,
     utcnow,
 )
 from bot.storage.repositories.base import Store
 from bot.storage.results import (
     DailyResult,
 )
+
+ERROR_CHARS = 200
 
 
 class DailyRepository(Store):
@@ -54,8 +58,54 @@ class DailyRepository(Store):
             await session.execute(
                 update(DailyPost)
                 .where(DailyPost.id == post_id)
-                .values(message_ref=message_ref, thread=thread, posted_at=utcnow())
+                .values(message_ref=message_ref, thread=thread, posted_at=utcnow(), failed_at=None)
             )
+
+    async def daily_failed(self, post_id: int, at: datetime, error: str) -> int:
+        """Release a claimed post whose sending failed, so that a later tick may claim it again;
+        returns how many times it has failed."""
+        async with self._session.begin() as session:
+            await session.execute(
+                update(DailyPost)
+                .where(DailyPost.id == post_id, DailyPost.posted_at.is_(None))
+                .values(
+                    failures=DailyPost.failures + 1,
+                    failed_at=naive_utc(at),
+                    last_error=error[:ERROR_CHARS],
+                )
+            )
+            return int(
+                await session.scalar(select(DailyPost.failures).where(DailyPost.id == post_id)) or 0
+            )
+
+    async def reclaim_daily(self, post_id: int, failed_before: datetime) -> DailyPost | None:
+        """Claim a released post again, if it failed before `failed_before` (the back-off);
+        like `claim_daily`, only one caller wins."""
+        async with self._session.begin() as session:
+            result = await session.execute(
+                update(DailyPost)
+                .where(
+                    DailyPost.id == post_id,
+                    DailyPost.posted_at.is_(None),
+                    DailyPost.failed_at.is_not(None),
+                    DailyPost.failed_at <= naive_utc(failed_before),
+                )
+                .values(failed_at=None, claimed_at=utcnow())
+            )
+            if result.rowcount != 1:
+                return None
+            return await session.get(DailyPost, post_id)
+
+    async def recent_daily_posts(self, tenant: str, channel: str, count: int) -> list[DailyPost]:
+        """The channel's last `count` claimed posts, newest first."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(DailyPost)
+                .where(DailyPost.tenant_id == tenant, DailyPost.channel == channel)
+                .order_by(DailyPost.local_date.desc())
+                .limit(count)
+            )
+            return list(rows)
 
     async def daily_by_thread(self, tenant: str, thread: str) -> DailyPost | None:
         async with self._session() as session:

@@ -1,6 +1,8 @@
 """User text in Slack replies: styling marks it typed show as typed."""
 
+from bot.adapters.slack.blocks import render
 from bot.adapters.slack.escape import inert, inert_echoes
+from bot.engine.events import Reply
 
 
 def test_marks_that_could_style_are_swapped_for_look_alikes() -> None:
@@ -17,3 +19,14 @@ def test_only_what_repeats_the_users_marked_up_words_changes() -> None:
     assert "`help`" in shown and "*Your grade*" in shown  # the bot's own marks stay
     assert inert_echoes(feedback, "no marks here") == feedback
     assert inert_echoes(feedback, "") == feedback
+
+
+def test_a_replys_untrusted_pieces_render_unstyled_wherever_it_is_sent() -> None:
+    """A reply's `quoted` pieces (a model's words) are inert even with no user message to compare
+    them with (a push); the reply's own marks stay."""
+    feedback = "You wrote *all of it* and ```code"
+    reply = Reply(f"`next` for more.\n{feedback}", quoted=(feedback,))
+    (message,) = render(reply)
+    shown = "\n".join(block["text"]["text"] for block in message.blocks)
+    assert "\u2217all of it\u2217" in shown and "\u02cb\u02cb\u02cbcode" in shown
+    assert shown.startswith("`next`")
