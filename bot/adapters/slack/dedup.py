@@ -180,3 +180,8 @@ class DatabaseClaims:
 
     async def close(self) -> None:
         """The engine belongs to the app, which disposes of it."""
+
+
+def claims_store(redis_url: str | None, database: AsyncEngine) -> EventClaims:
+    """Redis when the bot has one (instances share it anyway), else the bot's database."""
+    return RedisClaims(redis_url) if redis_url else DatabaseClaims(database)
