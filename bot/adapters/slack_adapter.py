@@ -337,11 +337,7 @@ class SlackAdapter:
         except Exception:
             log.exception("the engine failed on a Slack event")
             tr = self._engine.translator(primary_language(incoming.locale) or self._default)
-            replies = [
-                Reply(
-                    tr("Something went wrong on my side. Please try again."), visibility="ephemeral"
-                )
-            ]
+            replies = [Reply(tr("Something went wrong. Please try again."), visibility="ephemeral")]
         replies = [quoting(reply, incoming.text) for reply in replies]
         await self._outbox.send(client, place, replies)
 
