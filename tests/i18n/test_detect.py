@@ -17,12 +17,12 @@ from bot.i18n.detect import (
     LanguageState,
     normalize_language,
     parse_language_command,
-    script_language,
-    strip_noise,
 )
 from bot.i18n.glossary import Glossary, build_glossary
 from bot.i18n.hints import SHORT_PHRASES, letter_hint, normalize, phrase_hint
+from bot.i18n.noise import strip_noise
 from bot.i18n.replay import replay
+from bot.i18n.scripts import script_language
 from tests.linear import assert_linear
 
 SPANISH_ANSWER = (
