@@ -31,7 +31,7 @@ from bot.adapters.slack import incoming as translate
 from bot.adapters.slack import payloads, views
 from bot.adapters.slack.blocks import quoting
 from bot.adapters.slack.credentials import SlackCredentials, Workspaces
-from bot.adapters.slack.dedup import DatabaseClaims, EventClaims, claims_store
+from bot.adapters.slack.dedup import EventClaims, claims_store
 from bot.adapters.slack.delivery import Outbox, Place, dm_channel
 from bot.adapters.slack.escape import inert
 from bot.adapters.slack.files import MAX_FILE_BYTES, FileHosts, shared_files
@@ -109,10 +109,6 @@ class SlackAdapter:
 
     async def start(self) -> None:
         self._engine.add_notifier(self._push)
-        if self._workspaces.oauth is not None:
-            await self._workspaces.oauth.create_tables()
-        if isinstance(self._claims, DatabaseClaims):
-            await self._claims.create_table()
         if self._credentials.app_token:
             self._socket = AsyncSocketModeHandler(
                 self.bolt, app_token=self._credentials.app_token, web_client=self.bolt.client
