@@ -1,5 +1,5 @@
-"""Engine turns graded by the real grading stack: the LLM (a fake OpenAI server on loopback),
-its offline fallback on the embedding model, the verdict cache and the token budget.
+"""Engine turns graded by the real grading stack: the offline grader on the embedding model, the
+LLM (a fake OpenAI server on loopback), the verdict cache and the token budget.
 
 These need the embedding model; the engine tests in tests/engine run without it.
 """
@@ -10,6 +10,7 @@ import re
 
 from bot.app import App
 from bot.engine.events import Incoming
+from bot.engine.notes import NOTES
 from tests.engine.conftest import app_with_llm, build_engine
 from tests.fakes import grader_responders
 from tests.fakes.openai_server import ScriptedLLM
@@ -155,3 +156,21 @@ async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(ingested
     translations = [b for b in llm.requests if "Translate this" in b["messages"][-1]["content"]]
     assert len(translations) == 1  # stored: the restarted engine read it from the database
     assert "[ko] " in grade.text
+
+
+async def test_offline_grading_outside_english_says_the_score_is_rough(ingested_app: App):
+    app = ingested_app
+    await app.start()
+    try:
+        engine = build_engine(app)
+        await engine.handle(say("language es"))
+        (question_reply,) = await engine.handle(say("next"))
+        spanish = next(
+            app.bank.translations.localize(q, "es")
+            for q in app.bank.questions()
+            if app.bank.translations.localize(q, "es").question in question_reply.text
+        )
+        (grade,) = await engine.handle(say(" ".join(spanish.key_points)))
+    finally:
+        await app.aclose()
+    assert engine.translator("es")(NOTES["offline_language_rough"]) in grade.text
