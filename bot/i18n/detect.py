@@ -21,13 +21,13 @@ reply language once it repeats:
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n.glossary import Glossary, build_glossary
+from bot.i18n.glossary import BankEntry, Glossary, build_glossary
 from bot.i18n.hints import function_word_vote, letter_hint, phrase_hint
 from bot.i18n.locale import primary_language
 from bot.i18n.noise import strip_noise
@@ -211,9 +211,9 @@ class LanguageDetector:
         self._guessed: tuple[str, str | None] | None = None
 
     @classmethod
-    def for_bank(cls, bank_dir: Path, **options: Any) -> "LanguageDetector":
-        """A detector whose glossary includes the technical terms of a bank folder."""
-        return cls(build_glossary(bank_dir), **options)
+    def for_bank(cls, entries: Iterable[BankEntry], **options: Any) -> "LanguageDetector":
+        """A detector whose glossary includes the technical terms of a bank's entries."""
+        return cls(build_glossary(entries), **options)
 
     @cached_property
     def _factory(self) -> "DetectorFactory":
