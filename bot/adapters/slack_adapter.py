@@ -47,7 +47,7 @@ from bot.adapters.slack.profiles import Profile, ProfileCache
 from bot.adapters.slack.tasks import BackgroundTasks
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine, Delivery
-from bot.engine.events import Reply
+from bot.engine.events import Attachment, Reply
 from bot.i18n.catalog import Translator
 from bot.i18n.locale import primary_language
 
@@ -160,9 +160,6 @@ class SlackAdapter:
         )
         await self._outbox.send(client, place, replies)
 
-    def web_client(self, token: str | None) -> AsyncWebClient:
-        return self._workspaces.web_client(token)
-
     # ---- Bolt wiring: ack, then spawn
 
     def _register(self) -> None:
@@ -255,7 +252,7 @@ class SlackAdapter:
     async def _message(self, context: AsyncBoltContext, event: dict[str, Any]) -> None:
         client = context.client
         who = await profile_of(context).get()
-        files: tuple = ()
+        files: tuple[Attachment, ...] = ()
         if translate.message_is_dm(event) and event.get("files"):
             files = await self._attachments(client, who, event)
         await self._handle(client, translate.from_message(team_of(context), who, event, files))
@@ -348,7 +345,7 @@ class SlackAdapter:
 
     async def _attachments(
         self, client: AsyncWebClient, who: Profile, event: dict[str, Any]
-    ) -> tuple:
+    ) -> tuple[Attachment, ...]:
         """Files shared in a DM (a bank to import). A file over the limit is refused whole, and
         the user is told."""
         found, too_large = await shared_files(event, client.token, self._file_hosts)
