@@ -30,7 +30,7 @@ from bot.engine.engine import ConversationEngine
 from bot.engine.events import Incoming
 from bot.grading.guard import InjectionGuard
 from bot.grading.models import Grade, GradeRequest
-from bot.i18n.detect import strip_noise
+from bot.i18n.noise import strip_noise
 
 SIZES = (4_000, 40_000, 1_000_000)
 SHAPES: dict[str, Callable[[int], str]] = {

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.bank.loader import load_bank
 from bot.config import Settings
 from bot.i18n.detect import SUPPORTED, LanguageDetector, normalize_language
 from bot.i18n.glossary import build_glossary
@@ -82,7 +83,7 @@ def naive_replies(rows: list[dict]) -> list[str]:
 def main() -> None:
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
     split = Split.of(rows)
-    glossary = build_glossary(Settings().bank_dir)
+    glossary = build_glossary(load_bank(Settings().bank_dir))
     detector = LanguageDetector(glossary)
     detector.detect("warm up: load the profiles")
     start = time.perf_counter()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.loader import load_bank
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
@@ -169,7 +170,7 @@ class App:
 
     @cached_property
     def language_detector(self) -> LanguageDetector:
-        return LanguageDetector.for_bank(self.settings.bank_dir)
+        return LanguageDetector.for_bank(load_bank(self.settings.bank_dir))
 
     async def prepare_storage(self) -> None:
         """Bring the database schema up to date (once per App)."""

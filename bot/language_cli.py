@@ -33,11 +33,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _replay(handle: TextIO, default: str | None, source: str) -> int:
     # Imported here: langdetect and the bank load only for this command.
+    from bot.bank.loader import load_bank
     from bot.config import Settings
     from bot.i18n.detect import LanguageDetector
     from bot.i18n.replay import replay
 
-    detector = LanguageDetector.for_bank(Settings().bank_dir)
+    detector = LanguageDetector.for_bank(load_bank(Settings().bank_dir))
     for decision in replay(_read_lines(handle, source), detector=detector, default=default):
         sys.stdout.write(json.dumps(decision, ensure_ascii=False) + "\n")
     return 0

@@ -46,7 +46,7 @@ def configured_adapters(app: App) -> list[Adapter]:
     if app.settings.slack_bot_token or app.settings.slack_client_id:
         from bot.adapters.slack_adapter import SlackAdapter
 
-        slack = SlackAdapter(app)
+        slack = SlackAdapter(app.engine, app.settings, app.database)
         app.scheduler.add_poster(slack.name, slack.post_daily)
         adapters.append(slack)
     return adapters

@@ -17,7 +17,7 @@ from bot.bank.service import BankService
 from bot.clock import Clock, SystemClock
 from bot.engine.commands import Command, parse
 from bot.engine.context import Context, Turn, TurnError
-from bot.engine.events import Incoming, Reply
+from bot.engine.events import ChannelSettings, Incoming, Reply
 from bot.engine.flows import (
     account,
     answers,
@@ -32,7 +32,13 @@ from bot.engine.locks import KeyedLocks
 from bot.engine.notify import Delivery, Notify, Outbox
 from bot.engine.ratelimit import RateLimiter
 from bot.engine.review import ReviewPlanner
-from bot.engine.validation import MAX_MESSAGE_CHARS, TOO_LONG, valid_action
+from bot.engine.validation import (
+    MAX_ANSWER_CHARS,
+    MAX_MESSAGE_CHARS,
+    TOO_LONG,
+    problem,
+    valid_action,
+)
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.regrade import RegradeQueue
@@ -266,6 +272,22 @@ class ConversationEngine:
     async def daily_summary(self, post: DailyPost) -> list[Reply]:
         """The day-after post in a daily question's thread."""
         return await daily.summary(self.context, post)
+
+    async def channel_settings(self, tenant: str, channel: str) -> ChannelSettings:
+        """A channel's settings, as an admin's settings form shows them."""
+        config = await self.context.repo.channel_config(tenant, channel)
+        if config is None:
+            return ChannelSettings()
+        return ChannelSettings(dict(config.daily or {}), config.grade_delivery, config.language)
+
+    def answer_problem(self, text: str, language: str | None = None) -> str | None:
+        """Why `text` can't be an answer, in words (for a form that refuses it before sending),
+        or None when it can."""
+        issue = problem(text)
+        if issue is None:
+            return None
+        tr = self.translator(language or self.context.default_language)
+        return tr(issue, length=len(text), limit=f"{MAX_ANSWER_CHARS:,}")
 
     def bank_questions(self, tenant: str, filters: tuple[str, ...] = ()) -> list[Question]:
         return self.context.questions(tenant, filters)

@@ -1,7 +1,7 @@
 """What adapters hand the engine and what they get back: plain frozen dataclasses."""
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from bot.bank.models import GLOBAL_TENANT
 
@@ -55,3 +55,12 @@ class Reply:
     # Untrusted pieces of `text` (a model's feedback or follow-up, which may quote the answer):
     # adapters show them as typed, never as links, code blocks or styling.
     quoted: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """A channel's settings (`daily set …`, `language`) as a settings form shows them."""
+
+    daily: dict[str, Any] = field(default_factory=dict)
+    grade_delivery: str = "thread"
+    language: str | None = None

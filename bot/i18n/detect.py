@@ -5,10 +5,10 @@ Spanish or Hindi answers), so a guess only counts when it is trustworthy and the
 reply language once it repeats:
 
 1. Noise is removed first: code, URLs, mentions, numbers, LaTeX, acronyms and the English
-   technical glossary (`bot.i18n.glossary`).
+   technical glossary (`bot.i18n.noise`, `bot.i18n.glossary`).
 2. A script settles the language on its own: Hangul is Korean, kana Japanese, Han without kana
    Chinese, Devanagari Hindi, Arabic script Arabic, Cyrillic Russian (none of the other supported
-   languages uses these scripts).
+   languages uses these scripts; `bot.i18n.scripts`).
 3. Latin-script text needs `MIN_LETTERS` letters left before it counts; it then goes to a seeded
    langdetect restricted to the supported languages. Exceptions, exact rather than statistical
    (`bot.i18n.hints`): letters only one language uses (ñ, ş, ơ) decide at any length, and a
@@ -21,17 +21,17 @@ reply language once it repeats:
 
 import math
 import re
-import unicodedata
-from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n.glossary import Glossary, build_glossary
-from bot.i18n.hints import function_word_vote, has_chinese_only, letter_hint, phrase_hint
+from bot.i18n.glossary import BankEntry, Glossary, build_glossary
+from bot.i18n.hints import function_word_vote, letter_hint, phrase_hint
 from bot.i18n.locale import primary_language
+from bot.i18n.noise import strip_noise
+from bot.i18n.scripts import MIN_SCRIPT_CHARS, non_latin_dominates, script_counts, script_language
 
 if TYPE_CHECKING:
     from langdetect.detector import Detector
@@ -44,8 +44,6 @@ FALLBACK = "en"
 AUTO = "auto"  # `language auto`: drop the explicit choice, follow detection again
 MIN_LETTERS = 20  # Latin letters left after stripping before langdetect is asked at all
 CERTAIN_SCRIPT_CHARS = 6  # script characters that make one message enough to switch
-MIN_SCRIPT_CHARS = 2  # kana+Han, Devanagari, Arabic, Cyrillic; one Hangul block is enough
-MIN_HAN_CHARS = 4  # Han alone: short Japanese can be all kanji ("質問"), unless Chinese-only
 MIN_MARGIN = 0.05  # langdetect's answer must lead the next language by this (see `margin`)
 SWITCH_AFTER = 2  # consecutive qualifying messages that must agree before switching
 DEFAULT_SEED = 0
@@ -60,191 +58,6 @@ _PROFILES: dict[str, str] = {code: code for code in SUPPORTED if code != "zh"} |
 _LOCALE_ALIASES: dict[str, str] = {"in": "id"}
 
 # --- stripping -------------------------------------------------------------------------------
-
-# Every pattern here runs on untrusted chat text, so none may backtrack more than linearly: a
-# token pattern starts only where a token starts (`(?<!\S)`), a line pattern never crosses a
-# line, and delimited spans (`\[ … \]`) are cut by `_strip_latex`, which looks for a missing
-# closer once rather than once per opener.
-_FENCED_CODE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
-_LATEX_OPEN = re.compile(r"\$\$|\$|\\\[|\\\(|\\begin\{(\w+\*?)\}")
-_LATEX_INLINE = re.compile(r"\$[^$\n]+\$")
-_LATEX_END = re.compile(r"\\end\{(\w+\*?)\}")
-_LATEX_CLOSERS = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
-_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
-_PLATFORM_TOKEN = re.compile(r"<(?:[@#!][^<>]*|a?:\w+:\d+|t:\d+(?::\w)?|https?://[^<>]*)>")
-_MENTION = re.compile(r"(?<![\w@])@[\w.-]+")
-_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
-_CODE_LINE = re.compile(
-    r"^(?:[ \t]{4,}|\t)\S.*$"  # indented block
-    r"|^[^\S\n]*(?:>>>|\$ |#include|def |class \w+[:(]|import \w|from [\w.]+ import|return\b|"
-    r"pip install|print\(|SELECT |for \w+ in .*:$|if .*:$|while .*:$).*$",
-    re.MULTILINE,
-)
-# A token with code punctuation between word characters: model.generate(x), q_proj, r=8.
-_CODE_TOKEN = re.compile(r"(?<!\S)(?:\S*\w[_=<>{}\[\]().\\|*^+]+\w\S*|\S*[_{}\[\]=<>|\\^]\S*)")
-_NUMBER_TOKEN = re.compile(r"(?<!\S)\S*\d\S*")
-# Acronyms and inner capitals: RAG, LLMs, LoRA, PyTorch (ASCII only, so Turkish İ is kept).
-_ACRONYM = re.compile(r"(?<!\w)(?:[A-Z]{2,}s?|(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]++)(?!\w)")
-_SPACES = re.compile(r"\s+")
-
-
-def strip_noise(text: str, glossary: Glossary | None = None) -> str:
-    """The prose of a chat message: no code, URLs, mentions, numbers, LaTeX, acronyms or glossary
-    terms, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text)
-    for pattern in (
-        _FENCED_CODE,
-        _INLINE_CODE,
-        _strip_latex,
-        _URL,
-        _PLATFORM_TOKEN,
-        _EMAIL,
-        _MENTION,
-        _EMOJI_CODE,
-        _CODE_LINE,
-        _LATEX_COMMAND,
-        _CODE_TOKEN,
-        _NUMBER_TOKEN,
-        _ACRONYM,
-    ):
-        text = pattern(text) if callable(pattern) else pattern.sub(" ", text)
-    if glossary is not None:
-        text = glossary.remove(text)
-    return _SPACES.sub(" ", text).strip()
-
-
-def _strip_latex(text: str) -> str:
-    """`text` without `$$…$$`, `$…$`, `\\[…\\]`, `\\(…\\)` and `\\begin{x}…\\end{x}`, each
-    replaced by a space; the first closer after an opener ends it, as a lazy regex would."""
-    ends: dict[str, list[int]] = {}
-    for match in _LATEX_END.finditer(text):
-        ends.setdefault(match.group(1), []).append(match.start())
-    missing: set[str] = set()  # closers not found after some position: not after any later one
-    pieces: list[str] = []
-    kept = position = 0
-    while (opener := _LATEX_OPEN.search(text, position)) is not None:
-        end = _latex_end(text, opener, ends, missing)
-        if end is None:
-            position = opener.start() + 1
-            continue
-        pieces += [text[kept : opener.start()], " "]
-        kept = position = end
-    return "".join([*pieces, text[kept:]]) if pieces else text
-
-
-def _latex_end(
-    text: str, opener: re.Match[str], ends: dict[str, list[int]], missing: set[str]
-) -> int | None:
-    """Where the span `opener` starts ends, or None when it is not closed."""
-    token = opener.group()
-    if token == "$$":
-        closed = _closer_after(text, "$$", opener.end(), missing)
-        if closed is not None:
-            return closed
-        token = "$"  # then `$…$` is tried at the same place
-    if token == "$":
-        inline = _LATEX_INLINE.match(text, opener.start())
-        return inline.end() if inline else None
-    if token in _LATEX_CLOSERS:
-        return _closer_after(text, _LATEX_CLOSERS[token], opener.end(), missing)
-    name = opener.group(1)
-    positions = ends.get(name, [])
-    index = bisect_left(positions, opener.end())
-    return positions[index] + len(name) + 6 if index < len(positions) else None
-
-
-def _closer_after(text: str, closer: str, start: int, missing: set[str]) -> int | None:
-    if closer in missing:
-        return None
-    found = text.find(closer, start)
-    if found == -1:
-        missing.add(closer)
-        return None
-    return found + len(closer)
-
-
-# --- scripts ---------------------------------------------------------------------------------
-
-_SCRIPT_RANGES: tuple[tuple[str, int, int], ...] = (
-    ("hangul", 0xAC00, 0xD7AF),
-    ("hangul", 0x1100, 0x11FF),
-    ("hangul", 0x3130, 0x318F),
-    ("kana", 0x3040, 0x30FF),
-    ("kana", 0x31F0, 0x31FF),
-    ("kana", 0xFF66, 0xFF9F),
-    ("han", 0x4E00, 0x9FFF),
-    ("han", 0x3400, 0x4DBF),
-    ("han", 0xF900, 0xFAFF),
-    ("han", 0x20000, 0x2FA1F),
-    ("devanagari", 0x0900, 0x097F),
-    ("arabic", 0x0600, 0x06FF),
-    ("arabic", 0x0750, 0x077F),
-    ("arabic", 0x08A0, 0x08FF),
-    ("arabic", 0xFB50, 0xFDFF),
-    ("arabic", 0xFE70, 0xFEFF),
-    ("cyrillic", 0x0400, 0x052F),
-)
-_SCRIPT_LANGUAGE = {"hangul": "ko", "devanagari": "hi", "arabic": "ar", "cyrillic": "ru"}
-_CJK_WEIGHT = 3  # one Han, kana or Hangul character carries about as much as three letters
-
-
-def _script_of(char: str) -> str | None:
-    code = ord(char)
-    for script, low, high in _SCRIPT_RANGES:
-        if low <= code <= high:
-            return script
-    if char.isalpha():
-        return "latin"
-    return None
-
-
-def script_counts(text: str) -> dict[str, int]:
-    """Characters per script ("latin" is any other letter); marks count with their script."""
-    counts: dict[str, int] = {}
-    for char in text:
-        script = _script_of(char)
-        if script is not None:
-            counts[script] = counts.get(script, 0) + 1
-    return counts
-
-
-def _weighted_non_latin(counts: Mapping[str, int]) -> int:
-    return sum(
-        n * (_CJK_WEIGHT if s in {"han", "kana", "hangul"} else 1)
-        for s, n in counts.items()
-        if s != "latin"
-    )
-
-
-def _non_latin_dominates(counts: Mapping[str, int]) -> bool:
-    """At least a third of the text is in a non-Latin script (so not English quoting a word)."""
-    weight = _weighted_non_latin(counts)
-    return weight > 0 and weight * 2 >= counts.get("latin", 0)
-
-
-def script_language(text: str) -> str | None:
-    """The language a non-Latin script settles on its own, when that script dominates `text`
-    and there is enough of it; None otherwise (Latin text, or too little)."""
-    counts = script_counts(text)
-    if not _non_latin_dominates(counts):
-        return None
-    cjk = counts.get("han", 0) + counts.get("kana", 0)
-    groups = {"cjk": cjk} | {s: n for s, n in counts.items() if s in _SCRIPT_LANGUAGE}
-    script = max(groups, key=lambda s: groups[s])
-    if script == "hangul":  # one syllable block is a word: 네, 응
-        return "ko"
-    if script != "cjk":
-        return _SCRIPT_LANGUAGE[script] if groups[script] >= MIN_SCRIPT_CHARS else None
-    if counts.get("kana", 0):
-        return "ja" if cjk >= MIN_SCRIPT_CHARS else None
-    if cjk >= MIN_HAN_CHARS or (cjk >= MIN_SCRIPT_CHARS and has_chinese_only(text)):
-        return "zh"
-    return None
-
-
 # --- locales and commands --------------------------------------------------------------------
 
 
@@ -398,9 +211,9 @@ class LanguageDetector:
         self._guessed: tuple[str, str | None] | None = None
 
     @classmethod
-    def for_bank(cls, bank_dir: Path, **options: Any) -> "LanguageDetector":
-        """A detector whose glossary includes the technical terms of a bank folder."""
-        return cls(build_glossary(bank_dir), **options)
+    def for_bank(cls, entries: Iterable[BankEntry], **options: Any) -> "LanguageDetector":
+        """A detector whose glossary includes the technical terms of a bank's entries."""
+        return cls(build_glossary(entries), **options)
 
     @cached_property
     def _factory(self) -> "DetectorFactory":
@@ -428,7 +241,7 @@ class LanguageDetector:
         """The language of `text`, or None when the message should not count."""
         cleaned = self.clean(text)
         counts = script_counts(cleaned)
-        if _non_latin_dominates(counts):
+        if non_latin_dominates(counts):
             return script_language(cleaned)
         if self.hints and counts.get("latin", 0) >= MIN_SCRIPT_CHARS:
             by_letters = letter_hint(cleaned)
@@ -518,7 +331,7 @@ class LanguageDetector:
         `detected`, and (for Latin script) langdetect agrees."""
         cleaned = self.clean(text)
         counts = script_counts(cleaned)
-        if _non_latin_dominates(counts):
+        if non_latin_dominates(counts):
             return sum(counts.values()) - counts.get("latin", 0) >= CERTAIN_SCRIPT_CHARS
         if counts.get("latin", 0) < self.min_letters or not self.hints:
             return False

@@ -2,9 +2,10 @@
 
 People answering ML questions in Spanish or Hindi keep the English terms ("el fine-tuning con LoRA
 reduce los weights entrenables"); langdetect counts those terms as English evidence. The glossary
-lists them so the detector can remove them first. It is built from a bank folder (tags and the
-technical words that recur across entries) plus a curated list, and it only ever removes text:
-general English words are kept, so plain English is still recognised as English.
+lists them so the detector can remove them first. It is built from a bank's entries, which the
+caller loads (tags and the technical words that recur across entries), plus a curated list, and it
+only ever removes text: general English words are kept, so plain English is still recognised as
+English.
 """
 
 import re
@@ -12,9 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-
-from bot.bank.loader import load_bank
+from typing import Protocol
 
 # Terms an ML interview answer uses whatever its language. Hyphens and spaces are interchangeable
 # when matching ("fine-tuning", "fine tuning"), a joined form is added ("finetuning"), and a plural
@@ -183,12 +182,27 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
-def bank_terms(bank_dir: Path, *, min_entries: int = 2) -> set[str]:
-    """Technical terms drawn from a bank folder or file: every tag and topic (and their words,
+class BankEntry(Protocol):
+    """What the glossary reads of a bank entry (`bot.bank.models.Question`)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def key_points(self) -> list[str]: ...
+
+
+def bank_terms(entries: Iterable[BankEntry], *, min_entries: int = 2) -> set[str]:
+    """Technical terms drawn from a bank's entries: every tag and topic (and their words,
     unless everyday words), plus technically shaped tokens that recur in `min_entries` entries."""
     terms: set[str] = set()
     recurring: Counter[str] = Counter()
-    for question in load_bank(bank_dir):
+    for question in entries:
         for tag in [*question.tags, question.topic]:
             if tag.lower() not in GENERAL_WORDS:  # the tag "zero" (ZeRO) would blank "zero"
                 terms.add(tag)
@@ -206,9 +220,9 @@ def bank_terms(bank_dir: Path, *, min_entries: int = 2) -> set[str]:
     return terms
 
 
-def build_glossary(bank_dir: Path | None = None) -> Glossary:
-    """The curated terms, plus the bank's own when a bank folder or file is given."""
+def build_glossary(entries: Iterable[BankEntry] | None = None) -> Glossary:
+    """The curated terms, plus the bank's own when its entries are given."""
     curated = Glossary.of(CURATED_TERMS)
-    if bank_dir is None:
+    if entries is None:
         return curated
-    return curated.union(Glossary.of(bank_terms(bank_dir)))
+    return curated.union(Glossary.of(bank_terms(entries)))

@@ -4,25 +4,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from bot.i18n.detect import LanguageDetector, LanguageState
-from bot.i18n.glossary import build_glossary
-from bot.resources import resource_dir
-
-
-def default_detector() -> LanguageDetector:
-    """A detector whose glossary includes the shipped bank's terms."""
-    return LanguageDetector(build_glossary(resource_dir("knowledge") / "questions"))
 
 
 def replay(
     lines: Iterable[Mapping[str, Any]],
     *,
-    detector: LanguageDetector | None = None,
+    detector: LanguageDetector,
     default: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """For each message ({"user", "text", "locale"}, in order) what the bot decides:
     {"language", "detected", "switched"}. State is kept per user, as the engine would store it.
     A line may carry its own "default" (the channel/tenant language); otherwise `default`."""
-    detector = detector or default_detector()
     states: dict[str, LanguageState] = {}
     for line in lines:
         user = str(line.get("user", ""))

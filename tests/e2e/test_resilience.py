@@ -290,7 +290,9 @@ async def test_a_grade_made_while_resuming_after_a_crash_is_announced(
         )
         app = App(settings, embedder=embedder)
         stop = asyncio.Event()
-        server = asyncio.create_task(serve(app, [SlackAdapter(app)], stop))
+        server = asyncio.create_task(
+            serve(app, [SlackAdapter(app.engine, app.settings, app.database)], stop)
+        )
         try:
             calls = await slack.wait_for_calls(
                 "chat.postMessage", 1, in_thread(thread), timeout=WAIT

@@ -205,7 +205,7 @@ async def running(
     app = App(settings)
     app.__dict__["embedder"] = embedder  # share the loaded model (cached_property slot)
     await app.start()
-    adapter = SlackAdapter(app)
+    adapter = SlackAdapter(app.engine, app.settings, app.database)
     web_app = web.Application()
     web_app.router.add_get("/healthz", healthz)
     adapter.add_routes(web_app)
@@ -878,8 +878,8 @@ async def test_with_oauth_installs_a_bare_admin_id_is_a_configuration_error(
     )
     try:
         with pytest.raises(ConfigError, match="TEAM:USER"):
-            SlackAdapter(bare)
-        assert SlackAdapter(paired).bolt is not None
+            SlackAdapter(bare.engine, bare.settings, bare.database)
+        assert SlackAdapter(paired.engine, paired.settings, paired.database).bolt is not None
     finally:
         await bare.aclose()
         await paired.aclose()

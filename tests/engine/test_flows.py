@@ -5,9 +5,7 @@ import re
 from bot.app import App
 from bot.engine.events import Incoming
 from bot.engine.flows.daily import post_daily
-from tests.engine.conftest import app_with_llm, build_engine
-from tests.fakes import grader_responders
-from tests.fakes.openai_server import ScriptedLLM
+from tests.engine.conftest import build_engine
 
 
 def say(text: str, user: str = "ada", **extra) -> Incoming:
@@ -96,62 +94,6 @@ async def test_daily_question_is_claimed_once_and_graded_in_its_thread(started: 
     assert "already answered" in again.text
 
 
-async def test_provisional_grade_is_replaced_when_the_llm_recovers(ingested_app: App):
-    async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
-        app = await app_with_llm(
-            ingested_app,
-            llm.base_url,
-            llm_retry_max_wait=0,
-            llm_breaker_cooldown=0,
-            regrade_retry_seconds=0.05,
-        )
-        engine = build_engine(app)
-        notices = []
-
-        async def notify(delivery, replies):
-            notices.append((delivery, replies))
-
-        engine.add_notifier(notify)
-        replies = await engine.handle(say("next"))
-        question = question_of(app, replies)
-        (grade,) = await engine.handle(say(" ".join(question.key_points)))
-        assert "may be updated" in grade.text
-        llm.mode = "honest"
-        import asyncio
-
-        await asyncio.wait_for(app.regrades.wait_idle(), 10)
-        user = await app.repository.user("global", "ada")
-        (attempt,) = await app.repository.attempts("global", user.id)
-        await app.aclose()
-    assert attempt.grader == "llm" and not attempt.provisional
-    assert notices and "re-graded" in notices[0][1][0].text
-
-
-async def test_appeal_with_an_llm_keeps_both_grades_and_counts_the_better_one(ingested_app: App):
-    async with ScriptedLLM(responder=grader_responders.honest) as llm:
-        app = await app_with_llm(ingested_app, llm.base_url)
-        engine = build_engine(app)
-        replies = await engine.handle(say("next"))
-        question = question_of(app, replies)
-        (grade,) = await engine.handle(say(question.key_points[0]))
-        before = float(re.search(r"Score: ([\d.]+)/10", grade.text).group(1))
-
-        def generous(body):
-            verdict = grader_responders.honest(body)
-            verdict.update(correctness=10, clarity=10)
-            return verdict
-
-        llm.responder = generous
-        (appeal,) = await engine.handle(say("appeal my first sentence is exactly right"))
-        rows = await app.repository.feedback_rows()
-        await app.aclose()
-    assert "agrees with you" in appeal.text
-    (row,) = rows
-    assert row.appeal_accepted and row.regrade_score > before
-    assert row.score == row.regrade_score
-    assert "<<<APPEAL-" in llm.requests[-1]["messages"][1]["content"]
-
-
 async def test_answer_form_submits_through_the_answer_action(started: App):
     engine = build_engine(started)
     (question_reply,) = await engine.handle(say("next"))
@@ -180,38 +122,3 @@ async def test_daily_configuration_is_for_admins_and_validated(started: App):
     assert "Daily question: on" in ok.text and "08:30 (Europe/Berlin), on mon,fri" in ok.text
     config = await started.repository.channel_config("global", "C9")
     assert config.grade_delivery == "dm" and config.daily["weekdays"] == ["mon", "fri"]
-
-
-async def test_a_missing_translation_is_made_once_by_the_llm_and_stored(ingested_app: App):
-    def responder(body):
-        prompt = body["messages"][-1]["content"]
-        if "Translate this interview question" in prompt:
-            import json as _json
-
-            entry = _json.loads(prompt[prompt.index("{") :])
-            return {
-                "question": "[ko] " + entry["question"],
-                "key_points": ["[ko] " + p for p in entry["key_points"]],
-                "follow_ups": ["[ko] " + f for f in entry["follow_ups"]],
-                "reference": "[ko] " + entry["reference"],
-            }
-        return grader_responders.honest(body)
-
-    bank = (
-        b"### 1) What is a tokenizer?\n\n**Answer:** It splits text into tokens. "
-        b"It maps tokens to ids. It handles unknown words with subwords.\n"
-    )
-    async with ScriptedLLM(responder=responder) as llm:
-        app = await app_with_llm(ingested_app, llm.base_url)
-        await app.bank.import_file(bank, source="team.md", tenant="discord:9")
-        engine = build_engine(app)
-        where = {"tenant": "discord:9"}
-        await engine.handle(say("language ko", **where))
-        (question,) = await engine.handle(say("next general", **where))
-        assert question.text.startswith("[ko] What is a tokenizer?")
-        restarted = build_engine(app)
-        (grade,) = await restarted.handle(say("It splits text into tokens and maps them.", **where))
-        await app.aclose()
-    translations = [b for b in llm.requests if "Translate this" in b["messages"][-1]["content"]]
-    assert len(translations) == 1  # stored: the restarted engine read it from the database
-    assert "[ko] " in grade.text

@@ -6,9 +6,7 @@ from bot.app import App
 from bot.engine.events import Incoming
 from bot.engine.ratelimit import MemoryRateLimiter
 from bot.engine.validation import MAX_MESSAGE_CHARS
-from tests.engine.conftest import app_with_llm, build_engine
-from tests.fakes import grader_responders
-from tests.fakes.openai_server import ScriptedLLM
+from tests.engine.conftest import build_engine
 
 
 def say(text: str, user: str = "ada", **extra) -> Incoming:
@@ -30,21 +28,6 @@ async def test_graded_answers_are_rate_limited_and_the_question_stays_open(start
     assert "answering very fast" in limited.text
     (hint,) = await engine.handle(say("hint"))
     assert "Hint" in hint.text  # still open
-
-
-async def test_over_budget_tenants_are_graded_offline_and_told(ingested_app: App):
-    async with ScriptedLLM(responder=grader_responders.honest) as llm:
-        app = await app_with_llm(ingested_app, llm.base_url, llm_daily_token_budget=1)
-        engine = build_engine(app)
-        (question,) = await engine.handle(say("next"))
-        await engine.handle(say(answer_for(app, question)))  # uses the budget
-        (question,) = await engine.handle(say("next"))
-        (grade,) = await engine.handle(say(answer_for(app, question)))
-        usage = await app.repository.usage()
-        await app.aclose()
-    assert len(llm.requests) == 1
-    assert "budget" in grade.text and "graded offline" in grade.text
-    assert usage and usage[0].tenant == "global" and usage[0].tokens > 0
 
 
 async def test_forget_me_deletes_everything_about_the_user_in_that_tenant_only(started: App):
@@ -73,29 +56,6 @@ async def test_retention_purges_old_answer_texts_but_keeps_scores(started: App):
     user = await started.repository.user("global", "ada")
     (attempt,) = await started.repository.attempts("global", user.id)
     assert purged == 1 and attempt.answer == "" and attempt.score is not None
-
-
-async def test_forget_me_also_removes_the_answer_text_from_the_redis_verdict_cache(
-    ingested_app: App, redis_server
-):
-    from tests.grading.test_cache import redis_text
-
-    async with ScriptedLLM(responder=grader_responders.honest) as llm:
-        app = await app_with_llm(ingested_app, llm.base_url, redis_url=redis_server.url)
-        try:
-            engine = build_engine(app)
-            (question,) = await engine.handle(say("next", tenant="slack:T1"))
-            answer = answer_for(app, question)
-            (grade,) = await engine.handle(say(answer, tenant="slack:T1"))
-            assert "Score" in grade.text
-            stored = await redis_text(redis_server.url)
-            quoted = [part for part in answer.split(". ") if part and part in stored]
-            assert quoted  # the cached verdict quotes the answer
-            await engine.handle(say("forget me", tenant="slack:T1"))
-            left = await redis_text(redis_server.url)
-        finally:
-            await app.aclose()
-    assert not [part for part in quoted if part in left]
 
 
 async def test_a_message_over_the_limit_is_refused_before_anything_reads_it(started: App):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import language_cli
+from bot.bank.loader import load_bank
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n.detect import (
@@ -17,12 +18,12 @@ from bot.i18n.detect import (
     LanguageState,
     normalize_language,
     parse_language_command,
-    script_language,
-    strip_noise,
 )
 from bot.i18n.glossary import Glossary, build_glossary
 from bot.i18n.hints import SHORT_PHRASES, letter_hint, normalize, phrase_hint
+from bot.i18n.noise import strip_noise
 from bot.i18n.replay import replay
+from bot.i18n.scripts import script_language
 from tests.linear import assert_linear
 
 SPANISH_ANSWER = (
@@ -46,7 +47,7 @@ SPANISH = [
 @pytest.fixture(scope="module")
 def detector() -> LanguageDetector:
     """One detector (glossary from the shipped bank, langdetect loaded once) for the module."""
-    return LanguageDetector.for_bank(Settings(_env_file=None).bank_dir)
+    return LanguageDetector.for_bank(load_bank(Settings(_env_file=None).bank_dir))
 
 
 def converse(
@@ -130,14 +131,14 @@ def test_the_glossary_comes_from_the_bank_it_is_given(tmp_path):
         "tags: [attention, dropout,", "tags: [zorblax-tuning, dropout,"
     )
     (tmp_path / "01-entry.yaml").write_text(entry, encoding="utf-8")
-    glossary = build_glossary(tmp_path)
+    glossary = build_glossary(load_bank(tmp_path))
     assert "zorblax-tuning" in glossary and "zorblax tuning" in glossary
     assert "zorblax tuning" not in build_glossary()  # curated terms only
     assert glossary.remove("el Zorblax-Tuning y los Transformers") == "el   y los  "
 
 
 def test_the_shipped_glossary_has_tags_and_frequent_technical_tokens_but_not_plain_words():
-    glossary = build_glossary(Settings(_env_file=None).bank_dir)
+    glossary = build_glossary(load_bank(Settings(_env_file=None).bank_dir))
     for term in ("kv-cache", "lora", "qlora", "self-attention", "bert", "word2vec", "embeddings"):
         assert term in glossary
     for word in ("the", "because", "text", "zero", "em", "de"):

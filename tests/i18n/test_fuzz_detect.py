@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.i18n.detect import SUPPORTED, LanguageDetector, LanguageState, strip_noise
+from bot.i18n.detect import SUPPORTED, LanguageDetector, LanguageState
+from bot.i18n.noise import strip_noise
 from tests.linear import assert_linear
 
 PIECES = [

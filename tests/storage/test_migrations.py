@@ -6,9 +6,14 @@ from collections.abc import AsyncIterator
 import pytest
 from alembic import command
 from alembic.config import Config
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters.slack.dedup import DatabaseClaims
 from bot.storage.database import MIGRATIONS, create_engine, migrate
 from bot.storage.repository import Repository
 from tests.conftest import reset_postgres
@@ -74,3 +79,72 @@ async def test_discord_dms_move_from_one_shared_tenant_to_one_per_user(engine: A
     assert [(s.user, s.points) for s in await repo.leaderboard("discord:999")] == [("111", 5.0)]
     user = await repo.user("discord:dm:111", "111")
     assert len(await repo.attempts("discord:dm:111", user.id)) == 1
+
+
+def _slack_stores(engine: AsyncEngine):
+    installations = AsyncSQLAlchemyInstallationStore(client_id="1111.2222", engine=engine)
+    states = AsyncSQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine)
+    return installations, states
+
+
+def _columns(connection: Connection) -> dict[str, set[str]]:
+    inspector = inspect(connection)
+    return {name: {c["name"] for c in inspector.get_columns(name)} for name in SLACK_TABLES}
+
+
+SLACK_TABLES = ("slack_event_claims", "slack_installations", "slack_bots", "slack_oauth_states")
+INSTALLATION = Installation(
+    app_id="A0APP",
+    enterprise_id=None,
+    team_id="T0TEAM",
+    bot_token="xoxb-installed",
+    bot_id="B0BOT",
+    bot_user_id="U0BOT",
+    bot_scopes=["chat:write"],
+    user_id="U0INSTALLER",
+)
+
+
+async def test_migrations_create_the_slack_claims_and_oauth_tables_the_stores_use(
+    engine: AsyncEngine,
+):
+    """The Slack adapter used to create these with `create_all` at start-up, outside the history
+    (a fresh database had no OAuth tables until the adapter ran)."""
+    await migrate(engine)
+    installations, states = _slack_stores(engine)
+    async with engine.connect() as connection:
+        found = await connection.run_sync(_columns)
+    # The migrated columns are the ones slack_sdk's own table definitions read and write.
+    for table in (*installations.metadata.tables.values(), *states.metadata.tables.values()):
+        assert found[table.name] == {column.name for column in table.columns}, table.name
+    assert found["slack_event_claims"] == {"event_id", "claimed_at"}
+
+    await installations.async_save(INSTALLATION)
+    bot = await installations.async_find_bot(enterprise_id=None, team_id="T0TEAM")
+    assert bot is not None and bot.bot_token == "xoxb-installed"
+    state = await states.async_issue()
+    assert await states.async_consume(state) and not await states.async_consume(state)
+    one, two = DatabaseClaims(engine), DatabaseClaims(engine)
+    assert await one.claim("Ev1") and not await two.claim("Ev1")
+
+
+async def test_slack_tables_an_earlier_version_created_keep_their_rows(engine: AsyncEngine):
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: _upgrade_to("0006", sync))
+    installations, states = _slack_stores(engine)
+    await installations.create_tables()  # what the adapter did at start-up before 0007
+    await states.create_tables()
+    await installations.async_save(INSTALLATION)
+
+    await migrate(engine)
+
+    bot = await installations.async_find_bot(enterprise_id=None, team_id="T0TEAM")
+    assert bot is not None and bot.bot_token == "xoxb-installed"
+    assert await DatabaseClaims(engine).claim("Ev1")
+
+
+def _upgrade_to(revision: str, connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

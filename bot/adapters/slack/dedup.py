@@ -14,7 +14,6 @@ Every claim is also kept in process. When the shared store fails, that in-proces
 another instance may be handled twice, and the engine never grades one question twice.
 """
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -127,7 +126,8 @@ class RedisClaims:
 
 
 class DatabaseClaims:
-    """Claims in `slack_event_claims(event_id primary key, claimed_at)`, created on first use."""
+    """Claims in `slack_event_claims(event_id primary key, claimed_at)`, a table of the bot's
+    migrations (`0007_slack_stores`)."""
 
     def __init__(self, engine: AsyncEngine, *, ttl: timedelta = CLAIM_TTL) -> None:
         self._engine = engine
@@ -138,18 +138,9 @@ class DatabaseClaims:
             Column("event_id", String(100), primary_key=True),
             Column("claimed_at", DateTime, nullable=False, index=True),
         )
-        self._ready = False
-        self._lock = asyncio.Lock()
         self._pruned = time.monotonic()
         self._local = MemoryClaims(ttl=ttl)
         self._outage = _Outage("The Slack claims table")
-
-    async def create_table(self) -> None:
-        async with self._lock:
-            if not self._ready:
-                async with self._engine.begin() as connection:
-                    await connection.run_sync(self._table.metadata.create_all)
-                self._ready = True
 
     async def claim(self, key: str) -> bool:
         first_here = self._local.claim(key)
@@ -164,7 +155,6 @@ class DatabaseClaims:
         return first and first_here
 
     async def _insert(self, key: str) -> bool:
-        await self.create_table()
         now = datetime.now(UTC).replace(tzinfo=None)
         insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
         statement = (
@@ -180,3 +170,8 @@ class DatabaseClaims:
 
     async def close(self) -> None:
         """The engine belongs to the app, which disposes of it."""
+
+
+def claims_store(redis_url: str | None, database: AsyncEngine) -> EventClaims:
+    """Redis when the bot has one (instances share it anyway), else the bot's database."""
+    return RedisClaims(redis_url) if redis_url else DatabaseClaims(database)

@@ -8,9 +8,12 @@ read in chunks up to a limit, so a large file is refused whole instead of being 
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import yarl
+
+from bot.engine.events import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,8 @@ MAX_REDIRECTS = 3
 CHUNK_BYTES = 64 * 1024
 TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_FILES = 5
+MAX_FILE_BYTES = 2 * 1024 * 1024  # chat uploads; the command line takes banks up to MAX_BANK_BYTES
 
 Origin = tuple[str, str, int | None]
 
@@ -66,6 +71,41 @@ async def download(
             return bytes(data)
     log.warning("a shared file redirected too many times")
     return None
+
+
+async def shared_files(
+    event: dict[str, Any], token: str | None, hosts: FileHosts
+) -> tuple[tuple[Attachment, ...], list[str]]:
+    """The files shared in a message event (at most MAX_FILES), fetched with the bot token, and
+    the names of those refused whole for being over MAX_FILE_BYTES."""
+    files = [f for f in event.get("files") or [] if isinstance(f, dict)][:MAX_FILES]
+    found: list[Attachment] = []
+    too_large: list[str] = []
+    if not files:
+        return (), too_large
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        for item in files:
+            name = str(item.get("name") or "bank")
+            url = item.get("url_private_download") or item.get("url_private")
+            if not isinstance(url, str):
+                continue
+            try:
+                if _number(item.get("size")) > MAX_FILE_BYTES:
+                    raise TooLarge
+                data = await download(session, url, token, hosts, MAX_FILE_BYTES)
+            except TooLarge:
+                too_large.append(name)
+                continue
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("downloading a shared file failed: %s", type(exc).__name__)
+                continue
+            if data is not None:
+                found.append(Attachment(name, data))
+    return tuple(found), too_large
+
+
+def _number(value: Any) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def _origin(url: yarl.URL) -> Origin:

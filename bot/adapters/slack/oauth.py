@@ -2,8 +2,8 @@
 
 slack_sdk's SQLAlchemy stores have asyncio variants that take the app's `AsyncEngine`, so
 installations (`slack_installations`, `slack_bots`) and OAuth states (`slack_oauth_states`) sit
-next to the bot's data, on SQLite or PostgreSQL alike. Their tables are created at start-up if
-missing (slack_sdk defines them; they are not part of the bot's Alembic history).
+next to the bot's data, on SQLite or PostgreSQL alike. slack_sdk defines their tables; the bot's
+migrations create them (`0007_slack_stores`), like every other table.
 """
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -36,10 +36,6 @@ class OAuthStores:
         self.states = AsyncSQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_SECONDS, engine=database
         )
-
-    async def create_tables(self) -> None:
-        await self.installations.create_tables()
-        await self.states.create_tables()
 
     def settings(self, client_id: str, client_secret: str) -> AsyncOAuthSettings:
         return AsyncOAuthSettings(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.slack.dedup import DatabaseClaims, MemoryClaims, RedisClaims
-from bot.storage.database import create_engine
+from bot.storage.database import create_engine, migrate
 
 
 def closed_port() -> int:
@@ -62,6 +62,7 @@ async def test_with_the_claims_table_unusable_replays_are_dropped_in_process(
 async def test_database_claims_are_shared_between_instances(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path}/claims.db")
     try:
+        await migrate(engine)
         one, two = DatabaseClaims(engine), DatabaseClaims(engine)
         assert await one.claim("Ev1")
         assert not await two.claim("Ev1")
