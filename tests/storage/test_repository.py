@@ -115,3 +115,25 @@ async def test_practice_history_lists_due_reviews_most_overdue_first(repo: Repos
     assert history.due == ["later", "late"]
     assert history.seen == {"q1", "q2"}  # a follow-up is not a question seen
     assert await repo.practice_history("t", 999, now) == PracticeHistory([], set())
+
+
+async def test_sqlite_connection_returned_mid_transaction_is_rolled_back(tmp_path):
+    """The pool rolls back only open transactions (a trip to aiosqlite's thread saved per
+    session): one left open by raw use must still not reach the next session."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await migrate(engine)
+
+    def leave_open(connection) -> bool:
+        cursor = connection.connection.cursor()
+        cursor.execute("INSERT INTO tenants (id, created_at) VALUES ('left-open', '2026-12-01')")
+        cursor.close()
+        return connection.connection.driver_connection.in_transaction
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(leave_open)
+    repo = Repository(engine)
+    await repo.set_channel_config("t", "c")  # a write first: it commits what it finds open
+    async with engine.connect() as connection:
+        left = await connection.exec_driver_sql("SELECT id FROM tenants WHERE id = 'left-open'")
+        assert left.first() is None
+    await engine.dispose()
