@@ -8,6 +8,8 @@ the tokenizer and numpy need (on 2 cores it doubled the offline grader's p50).
 """
 
 import asyncio
+import contextlib
+import ctypes
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +103,7 @@ class OnnxEmbedder:
                     providers=["CPUExecutionProvider"],
                 )
                 self._tokenizer = tokenizer
+                _return_freed_memory()
             return self._session, self._tokenizer
 
     def embed(self, texts: list[str], *, pad_to: int | None = None) -> np.ndarray:
@@ -187,6 +190,14 @@ class OnnxEmbedder:
 
     async def aembed(self, texts: list[str]) -> np.ndarray:
         return await asyncio.to_thread(self.embed, texts)
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc only). Loading the model parses
+    the 90 MB file into buffers that are freed once its weights are copied out, but glibc keeps
+    freed heap pages: about 30 MB of the process's RSS, for good."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
