@@ -79,6 +79,7 @@ class OnnxEmbedder:
         self._batch_size = batch_size
         self._lock = threading.Lock()
         self._session: onnxruntime.InferenceSession | None = None
+        self._run_options: onnxruntime.RunOptions | None = None
         self._tokenizer: Tokenizer | None = None
         self.texts_embedded = 0
 
@@ -102,6 +103,11 @@ class OnnxEmbedder:
                     sess_options=options,
                     providers=["CPUExecutionProvider"],
                 )
+                # Each run hands back the arena memory it grew by: without this, one batch of long
+                # texts (indexing the bank) kept its ~500 MB of activations for the process's life.
+                run_options = onnxruntime.RunOptions()
+                run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+                self._run_options = run_options
                 self._tokenizer = tokenizer
                 _return_freed_memory()
             return self._session, self._tokenizer
@@ -170,9 +176,11 @@ class OnnxEmbedder:
         session, tokenizer = self._load()
         return self._infer(session, tokenizer.encode_batch(texts), pad_to)
 
-    @staticmethod
     def _infer(
-        session: "onnxruntime.InferenceSession", encodings: list["Encoding"], pad_to: int | None
+        self,
+        session: "onnxruntime.InferenceSession",
+        encodings: list["Encoding"],
+        pad_to: int | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Hidden states [batch, length, dimension] and the mask, padded to `pad_to` or longest."""
         length = pad_to or max(len(encoding.ids) for encoding in encodings)
@@ -185,6 +193,7 @@ class OnnxEmbedder:
         outputs = session.run(
             None,
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            self._run_options,
         )
         return outputs[0], mask
 
