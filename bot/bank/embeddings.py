@@ -8,6 +8,8 @@ the tokenizer and numpy need (on 2 cores it doubled the offline grader's p50).
 """
 
 import asyncio
+import contextlib
+import ctypes
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +79,7 @@ class OnnxEmbedder:
         self._batch_size = batch_size
         self._lock = threading.Lock()
         self._session: onnxruntime.InferenceSession | None = None
+        self._run_options: onnxruntime.RunOptions | None = None
         self._tokenizer: Tokenizer | None = None
         self.texts_embedded = 0
 
@@ -100,7 +103,13 @@ class OnnxEmbedder:
                     sess_options=options,
                     providers=["CPUExecutionProvider"],
                 )
+                # Each run hands back the arena memory it grew by: without this, one batch of long
+                # texts (indexing the bank) kept its ~500 MB of activations for the process's life.
+                run_options = onnxruntime.RunOptions()
+                run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+                self._run_options = run_options
                 self._tokenizer = tokenizer
+                _return_freed_memory()
             return self._session, self._tokenizer
 
     def embed(self, texts: list[str], *, pad_to: int | None = None) -> np.ndarray:
@@ -167,9 +176,11 @@ class OnnxEmbedder:
         session, tokenizer = self._load()
         return self._infer(session, tokenizer.encode_batch(texts), pad_to)
 
-    @staticmethod
     def _infer(
-        session: "onnxruntime.InferenceSession", encodings: list["Encoding"], pad_to: int | None
+        self,
+        session: "onnxruntime.InferenceSession",
+        encodings: list["Encoding"],
+        pad_to: int | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Hidden states [batch, length, dimension] and the mask, padded to `pad_to` or longest."""
         length = pad_to or max(len(encoding.ids) for encoding in encodings)
@@ -182,11 +193,20 @@ class OnnxEmbedder:
         outputs = session.run(
             None,
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            self._run_options,
         )
         return outputs[0], mask
 
     async def aembed(self, texts: list[str]) -> np.ndarray:
         return await asyncio.to_thread(self.embed, texts)
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc only). Loading the model parses
+    the 90 MB file into buffers that are freed once its weights are copied out, but glibc keeps
+    freed heap pages: about 30 MB of the process's RSS, for good."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

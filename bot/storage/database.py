@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 from bot.errors import ConfigError
 
@@ -42,8 +43,10 @@ def create_engine(url: str) -> AsyncEngine:
             pool_size=1,
             max_overflow=0,
             pool_timeout=120,
+            pool_reset_on_return=None,  # see _reset_open_transaction
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _reset_open_transaction)
         return engine
     if not url.startswith("postgresql+asyncpg://"):
         raise ConfigError(f"DATABASE_URL: unsupported database {url.split(':', 1)[0]!r}")
@@ -57,6 +60,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable across crashes in WAL mode, and fast
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _reset_open_transaction(dbapi_connection, _record, state: PoolResetState) -> None:
+    """The pool's rollback on return, only if a transaction is still open. Each session ends its
+    transaction itself, and every call into aiosqlite is a trip to its thread and back: the
+    default, an unconditional rollback, was one more trip at the end of every session."""
+    if state.terminate_only or not state.asyncio_safe or state.transaction_was_reset:
+        return
+    if dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _upgrade(connection: Connection) -> None:

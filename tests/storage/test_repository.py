@@ -3,10 +3,13 @@
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.storage.database import create_engine, migrate
+from bot.storage.repositories.reviews import ReviewUpdate
+from bot.storage.repositories.turns import PracticeHistory
 from bot.storage.repository import Repository
 from tests.conftest import reset_postgres
 
@@ -70,3 +73,67 @@ async def test_daily_claim_is_won_by_exactly_one_racer(repo: Repository):
     )
     assert sum(claim is not None for claim in claims) == 1
     assert await repo.claim_daily("t", "C1", "2026-11-29", "q2") is not None
+
+
+async def test_turn_state_finds_the_question_open_where_the_message_came_from(repo: Repository):
+    assert await repo.turn_state("t", "u1", None, "c", None) is None  # a new user: no row yet
+    user = await repo.user("t", "u1", "Ada")
+    assert await repo.turn_state("t", "u1", "Ada (renamed)", "c", None) is None
+    await repo.set_channel_config("t", "c", language="es")
+    in_channel = await repo.serve(
+        tenant_id="t", user_id=user.id, question_id="q1", channel="c", thread=None
+    )
+    in_thread = await repo.serve(
+        tenant_id="t", user_id=user.id, question_id="q2", channel="d", thread="th"
+    )
+    here = await repo.turn_state("t", "u1", "Ada", "c", None)
+    assert (here.user.id, here.config.language, here.served.id) == (user.id, "es", in_channel.id)
+    there = await repo.turn_state("t", "u1", None, "d", "th")
+    assert (there.config, there.served.id, there.daily_post) == (None, in_thread.id, None)
+    assert (await repo.turn_state("t", "u1", None, "d", None)).served is None
+    # A reply in a thread of a channel whose question has no thread yet answers that question.
+    racing = await repo.turn_state("t", "u1", None, "c", "new-thread")
+    assert racing.served.id == in_channel.id
+    post = await repo.claim_daily("t", "e", "2026-12-01", "q3")
+    await repo.daily_posted(post.id, "m1", "daily-thread")
+    daily = await repo.turn_state("t", "u1", None, "e", "daily-thread")
+    assert (daily.served, daily.daily_post.id) == (None, post.id)
+
+
+async def test_practice_history_lists_due_reviews_most_overdue_first(repo: Repository):
+    user = await repo.user("t", "u1")
+    now = datetime(2026, 12, 1, 12, 0)
+    for question, due in (("late", now - timedelta(days=1)), ("later", now - timedelta(days=3))):
+        await repo.review(ReviewUpdate("t", user.id, question, lambda _card, due=due: ({}, due)))
+    await repo.review(ReviewUpdate("t", user.id, "future", lambda _card: ({}, now + timedelta(1))))
+    first = await repo.serve(tenant_id="t", user_id=user.id, question_id="q1", channel="c")
+    await repo.serve(tenant_id="t", user_id=user.id, question_id="q2", channel="c")
+    await repo.serve(
+        tenant_id="t", user_id=user.id, question_id="probe", channel="c", parent_id=first.id
+    )
+    history = await repo.practice_history("t", user.id, now)
+    assert history.due == ["later", "late"]
+    assert history.seen == {"q1", "q2"}  # a follow-up is not a question seen
+    assert await repo.practice_history("t", 999, now) == PracticeHistory([], set())
+
+
+async def test_sqlite_connection_returned_mid_transaction_is_rolled_back(tmp_path):
+    """The pool rolls back only open transactions (a trip to aiosqlite's thread saved per
+    session): one left open by raw use must still not reach the next session."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await migrate(engine)
+
+    def leave_open(connection) -> bool:
+        cursor = connection.connection.cursor()
+        cursor.execute("INSERT INTO tenants (id, created_at) VALUES ('left-open', '2026-12-01')")
+        cursor.close()
+        return connection.connection.driver_connection.in_transaction
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(leave_open)
+    repo = Repository(engine)
+    await repo.set_channel_config("t", "c")  # a write first: it commits what it finds open
+    async with engine.connect() as connection:
+        left = await connection.exec_driver_sql("SELECT id FROM tenants WHERE id = 'left-open'")
+        assert left.first() is None
+    await engine.dispose()

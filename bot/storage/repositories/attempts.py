@@ -1,9 +1,10 @@
 """Questions served and the attempts (answers) at them, with appeals and votes on grades."""
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from bot.storage.models import (
     Appeal,
@@ -44,6 +45,63 @@ def open_served_query(tenant: str, user_id: int, channel: str, thread: str | Non
     )
 
 
+# Statements the answer path runs on every turn: built once, with bound parameters (named `b_*`,
+# apart from the columns they set), on the tables rather than the mapped classes, which skips the
+# ORM's bookkeeping for rows no session holds.
+SERVED, ATTEMPTS = Served.__table__, Attempt.__table__
+
+
+@cache
+def _close_open_here():
+    """Close what is open for the user in a channel (a new question replaces it)."""
+    return (
+        update(SERVED)
+        .where(
+            SERVED.c.tenant_id == bindparam("b_tenant"),
+            SERVED.c.user_id == bindparam("b_user"),
+            SERVED.c.channel == bindparam("b_channel"),
+            SERVED.c.status == ServedStatus.OPEN,
+        )
+        .values(status=ServedStatus.SKIPPED, closed_at=bindparam("b_at"))
+    )
+
+
+@cache
+def _close_served():
+    return (
+        update(SERVED)
+        .where(SERVED.c.id == bindparam("b_id"), SERVED.c.status == ServedStatus.OPEN)
+        .values(status=bindparam("b_status"), closed_at=bindparam("b_at"))
+    )
+
+
+@cache
+def _insert_served():
+    return insert(Served).returning(Served)
+
+
+@cache
+def _insert_attempt():
+    return insert(Attempt).returning(Attempt)
+
+
+@cache
+def _save_grade():
+    return (
+        update(ATTEMPTS)
+        .where(ATTEMPTS.c.id == bindparam("b_id"))
+        .values(
+            status=AttemptStatus.GRADED,
+            grade=bindparam("b_grade"),
+            grader=bindparam("b_grader"),
+            provisional=bindparam("b_provisional"),
+            score=bindparam("b_score"),
+            prompt_version=bindparam("b_prompt_version"),
+            graded_at=bindparam("b_at"),
+        )
+    )
+
+
 class AttemptRepository(Store):
     async def open_served(
         self, tenant: str, user_id: int, channel: str, thread: str | None
@@ -67,20 +125,12 @@ class AttemptRepository(Store):
 
     async def serve(self, **values: Any) -> Served:
         """Open a question; any other question open for the user in that place is closed."""
+        place = {"b_tenant": values["tenant_id"], "b_user": values["user_id"]}
         async with self._session.begin() as session:
             await session.execute(
-                update(Served)
-                .where(
-                    Served.tenant_id == values["tenant_id"],
-                    Served.user_id == values["user_id"],
-                    Served.channel == values["channel"],
-                    Served.status == ServedStatus.OPEN,
-                )
-                .values(status=ServedStatus.SKIPPED, closed_at=utcnow())
+                _close_open_here(), {**place, "b_channel": values["channel"], "b_at": utcnow()}
             )
-            row = Served(**values)
-            session.add(row)
-        return row
+            return await session.scalar(_insert_served(), [values])
 
     async def attach_thread(self, served_id: int, thread: str) -> None:
         async with self._session.begin() as session:
@@ -128,16 +178,11 @@ class AttemptRepository(Store):
         """Close an open question and store the attempt that closed it, in one transaction;
         None (nothing stored) if the question was no longer open."""
         async with self._session.begin() as session:
-            result = await session.execute(
-                update(Served)
-                .where(Served.id == served_id, Served.status == ServedStatus.OPEN)
-                .values(status=closed_as, closed_at=utcnow())
-            )
+            closed = {"b_id": served_id, "b_status": closed_as, "b_at": utcnow()}
+            result = await session.execute(_close_served(), closed)
             if result.rowcount != 1:
                 return None
-            row = Attempt(served_id=served_id, **attempt)
-            session.add(row)
-        return row
+            return await session.scalar(_insert_attempt(), [{"served_id": served_id, **attempt}])
 
     async def save_grade(
         self,
@@ -147,20 +192,17 @@ class AttemptRepository(Store):
         review: ReviewUpdate | None = None,
     ) -> None:
         """Store a grade and, in the same transaction, the review it schedules."""
+        values = {
+            "b_id": attempt_id,
+            "b_grade": grade,
+            "b_grader": grade["grader"],
+            "b_provisional": grade["provisional"],
+            "b_score": score,
+            "b_prompt_version": grade.get("prompt_version"),
+            "b_at": utcnow(),
+        }
         async with self._session.begin() as session:
-            await session.execute(
-                update(Attempt)
-                .where(Attempt.id == attempt_id)
-                .values(
-                    status=AttemptStatus.GRADED,
-                    grade=grade,
-                    grader=grade["grader"],
-                    provisional=grade["provisional"],
-                    score=score,
-                    prompt_version=grade.get("prompt_version"),
-                    graded_at=utcnow(),
-                )
-            )
+            await session.execute(_save_grade(), values)
             if review is not None:
                 await apply_review(session, review)
 

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import ReviewCard
@@ -39,24 +40,31 @@ class ReviewUpdate:
 
 async def apply_review(session: AsyncSession, change: ReviewUpdate) -> None:
     """Read the card, plan the next review, write the card: in the caller's transaction."""
-    row = await session.scalar(
-        select(ReviewCard).where(
-            ReviewCard.user_id == change.user_id, ReviewCard.question_id == change.question_id
-        )
-    )
+    where = {"b_user": change.user_id, "b_question": change.question_id}
+    row = (await session.execute(_card_query(), where)).first()
     card, due = change.plan(row.card if row is not None else None)
     if row is None:
-        session.add(
-            ReviewCard(
-                tenant_id=change.tenant,
-                user_id=change.user_id,
-                question_id=change.question_id,
-                card=card,
-                due=due,
-            )
-        )
+        values = {"tenant_id": change.tenant, "user_id": change.user_id, "card": card, "due": due}
+        await session.execute(insert(CARDS), {**values, "question_id": change.question_id})
     else:
-        row.card, row.due = card, due
+        await session.execute(_update_card(), {"b_id": row.id, "card": card, "due": due})
+
+
+# apply_review runs with every grade: its statements are built once (on the table, not the
+# mapped class: no session holds these rows).
+CARDS = ReviewCard.__table__
+
+
+@cache
+def _card_query():
+    return select(CARDS.c.id, CARDS.c.card).where(
+        CARDS.c.user_id == bindparam("b_user"), CARDS.c.question_id == bindparam("b_question")
+    )
+
+
+@cache
+def _update_card():
+    return update(CARDS).where(CARDS.c.id == bindparam("b_id"))
 
 
 class ReviewRepository(Store):

@@ -1,35 +1,97 @@
-"""What a message needs before any flow runs, read in one transaction."""
+"""What a message needs before any flow runs, read in one transaction.
+
+These run for every message, so their statements are built once, with bound parameters, and
+reused (`functools.cache`): building a SQLAlchemy expression costs more than running it.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, null, or_, select
 
 from bot.storage.models import (
     ChannelConfig,
     DailyPost,
+    ReviewCard,
     Served,
     ServedMode,
+    ServedStatus,
     User,
 )
-from bot.storage.repositories.attempts import open_in_channel, open_served_query
 from bot.storage.repositories.base import Store
-from bot.storage.repositories.reviews import due_query
 
 
-def awaiting_thread_query(tenant: str, user_id: int, channel: str):
+@cache
+def _state_query(in_thread: bool):
+    """The user, the channel's settings and the question open for the user here (in the thread,
+    else in the channel itself), in one SELECT."""
+    place = (
+        Served.thread == bindparam("thread")
+        if in_thread
+        else or_(Served.thread.is_(None), Served.mode == ServedMode.INTERVIEW)
+    )
+    config = and_(
+        ChannelConfig.tenant_id == User.tenant_id, ChannelConfig.channel == bindparam("channel")
+    )
+    open_here = and_(
+        Served.tenant_id == User.tenant_id,
+        Served.user_id == User.id,
+        Served.channel == bindparam("channel"),
+        Served.status == ServedStatus.OPEN,
+        place,
+    )
+    return (
+        select(User, ChannelConfig, Served)
+        .outerjoin(ChannelConfig, config)
+        .outerjoin(Served, open_here)
+        .where(User.tenant_id == bindparam("tenant"), User.external_id == bindparam("user"))
+        .order_by(Served.id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _daily_post_query():
+    return select(DailyPost).where(
+        DailyPost.tenant_id == bindparam("tenant"), DailyPost.thread == bindparam("thread")
+    )
+
+
+@cache
+def _awaiting_thread_query():
     """The user's question posted at the top level of a channel whose thread the adapter has not
     attached yet: a reply in a thread there, racing the attach, answers it."""
     return (
         select(Served)
         .where(
-            *open_in_channel(tenant, user_id, channel),
+            Served.tenant_id == bindparam("tenant"),
+            Served.user_id == bindparam("user_id"),
+            Served.channel == bindparam("channel"),
+            Served.status == ServedStatus.OPEN,
             Served.thread.is_(None),
             Served.mode != ServedMode.INTERVIEW,
         )
         .order_by(Served.id.desc())
         .limit(1)
     )
+
+
+@cache
+def _history_query():
+    """Question ids due for review (most overdue first; `due` set), then those served (`due`
+    NULL): what `next` chooses from, in one SELECT."""
+    due = select(ReviewCard.question_id, ReviewCard.due).where(
+        ReviewCard.tenant_id == bindparam("tenant"),
+        ReviewCard.user_id == bindparam("user_id"),
+        ReviewCard.due <= bindparam("now"),
+    )
+    seen = select(Served.question_id, null()).where(
+        Served.tenant_id == bindparam("tenant"),
+        Served.user_id == bindparam("user_id"),
+        Served.parent_id.is_(None),
+    )
+    return due.union_all(seen)
 
 
 @dataclass(frozen=True)
@@ -51,38 +113,26 @@ class TurnRepository(Store):
         self, tenant: str, external_id: str, name: str | None, channel: str, thread: str | None
     ) -> TurnState | None:
         """None when the user's row must be created or renamed first (see `user`)."""
+        where = {"tenant": tenant, "user": external_id, "channel": channel, "thread": thread}
         async with self._session() as session:
-            user = await session.scalar(
-                select(User).where(User.tenant_id == tenant, User.external_id == external_id)
-            )
-            if user is None or (name and user.name != name):
+            row = (await session.execute(_state_query(bool(thread)), where)).first()
+            if row is None:
                 return None
-            config = await session.scalar(
-                select(ChannelConfig).where(
-                    ChannelConfig.tenant_id == tenant, ChannelConfig.channel == channel
-                )
-            )
-            served = await session.scalar(open_served_query(tenant, user.id, channel, thread))
+            user, config, served = row
+            if name and user.name != name:
+                return None
             post = None
             if served is None and thread:
-                post = await session.scalar(
-                    select(DailyPost).where(
-                        DailyPost.tenant_id == tenant, DailyPost.thread == thread
-                    )
-                )
+                post = await session.scalar(_daily_post_query(), where)
                 if post is None:
-                    served = await session.scalar(awaiting_thread_query(tenant, user.id, channel))
+                    params = {"tenant": tenant, "user_id": user.id, "channel": channel}
+                    served = await session.scalar(_awaiting_thread_query(), params)
         return TurnState(user, config, served, post)
 
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
         """What `next` chooses from, in one read."""
+        params = {"tenant": tenant, "user_id": user_id, "now": now}
         async with self._session() as session:
-            due_ids = list(await session.scalars(due_query(tenant, user_id, now)))
-            seen = await session.scalars(
-                select(Served.question_id).where(
-                    Served.tenant_id == tenant,
-                    Served.user_id == user_id,
-                    Served.parent_id.is_(None),
-                )
-            )
-            return PracticeHistory(due_ids, set(seen))
+            rows = (await session.execute(_history_query(), params)).all()
+        due = sorted((row for row in rows if row[1] is not None), key=lambda row: row[1])
+        return PracticeHistory([row[0] for row in due], {row[0] for row in rows if row[1] is None})
