@@ -192,6 +192,8 @@ class BankService:
 
     def expect_sync(self) -> None:
         """A `sync` is about to run: searches from now on wait for it."""
+        if not self._syncing or self._synced.is_set():
+            self._synced = asyncio.Event()
         self._syncing = True
 
     async def sync(self, progress: Progress | None = None) -> None:
