@@ -53,6 +53,8 @@ class BankService:
         self._imported: dict[str, dict[str, Question]] = {}
         self._revision: int | None = None  # None: the rows were not read yet
         self._views: dict[str, list[Question]] = {}
+        # What grading was given per (tenant, question, with related entries), until a change.
+        self._material: dict[tuple[str, str, bool], tuple[Question, tuple[str, ...]]] = {}
         self._load_lock = asyncio.Lock()
         self._synced = asyncio.Event()
         self._syncing = False
@@ -108,6 +110,7 @@ class BankService:
                 if imported.get(tenant) != self._imported.get(tenant)
             }
             self._imported, self._revision, self._views = imported, revision, {}
+            self._material.clear()
             return changed
 
     async def ensure_loaded(self) -> None:
@@ -226,6 +229,9 @@ class BankService:
     ) -> tuple[Question, tuple[str, ...]]:
         """The entry as the store holds it (tenant-scoped) and, if asked, related entries as
         context for the LLM grader. Without the store, the entry in hand and no context."""
+        key = (tenant, question.id, related)
+        if key in self._material:
+            return self._material[key]
         await self.synced()
         try:
             stored = await self.store.get(question.id, tenant) or question
@@ -237,7 +243,10 @@ class BankService:
         except StoreUnavailable:
             log.warning("bank store unavailable; grading %s without it", question.id)
             return question, ()
-        return stored, tuple(_context_entry(hit.question) for hit in hits)
+        material = stored, tuple(_context_entry(hit.question) for hit in hits)
+        if stored == question:  # the store is up to date: keep it until the bank changes
+            self._material[key] = material
+        return material
 
 
 def _context_entry(question: Question) -> str:
