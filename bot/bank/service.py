@@ -228,11 +228,12 @@ class BankService:
         self, question: Question, tenant: str, *, related: bool
     ) -> tuple[Question, tuple[str, ...]]:
         """The entry as the store holds it (tenant-scoped) and, if asked, related entries as
-        context for the LLM grader. Without the store, the entry in hand and no context."""
+        context for the LLM grader. Without the store, the entry in hand and no context. It
+        doesn't wait for a first run's indexing (seconds): meanwhile, what is indexed so far."""
         key = (tenant, question.id, related)
         if key in self._material:
             return self._material[key]
-        await self.synced()
+        indexed = not self._syncing or self._synced.is_set()  # else what is there so far
         try:
             stored = await self.store.get(question.id, tenant) or question
             hits = (
@@ -244,7 +245,7 @@ class BankService:
             log.warning("bank store unavailable; grading %s without it", question.id)
             return question, ()
         material = stored, tuple(_context_entry(hit.question) for hit in hits)
-        if stored == question:  # the store is up to date: keep it until the bank changes
+        if indexed and stored == question:  # up to date: keep it until the bank changes
             self._material[key] = material
         return material
 
