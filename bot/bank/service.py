@@ -142,8 +142,12 @@ class BankService:
         if self._legacy_dir is None or not self._legacy_dir.is_dir():
             return
         for path in sorted(self._legacy_dir.glob("*.yaml")):
-            tenant = check_tenant(path.stem)
-            questions = await asyncio.to_thread(load_bank, path)
+            try:
+                tenant = check_tenant(path.stem)
+                questions = await asyncio.to_thread(load_bank, path)
+            except UserError as exc:  # a broken file stays, and is reported at every start
+                log.error("bank file %s not moved to the database: %s", path, exc)
+                continue
             await self._rows.save_bank_entries(tenant, [q.to_public_json() for q in questions])
             path.rename(path.with_name(path.name + ".imported"))
             log.info(

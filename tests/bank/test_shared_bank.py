@@ -43,6 +43,7 @@ async def test_banks_of_earlier_versions_move_into_the_database_once(settings: S
     folder = settings.tenant_bank_dir
     folder.mkdir(parents=True)
     (folder / "discord:9.yaml").write_text(dump_bank([LEGACY]), encoding="utf-8")
+    (folder / "slack:T1.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     first = App(settings, embedder=embedder)
     try:
         await first.start()
@@ -55,6 +56,7 @@ async def test_banks_of_earlier_versions_move_into_the_database_once(settings: S
     assert hits[0].question.id == "legacy-kv-cache"  # indexed too
     assert not (folder / "discord:9.yaml").exists()  # never read again
     assert (folder / "discord:9.yaml.imported").exists()
+    assert (folder / "slack:T1.yaml").exists()  # a broken file stays where it is, reported
     (folder / "discord:9.yaml.imported").unlink()
     second = App(settings, embedder=embedder)  # the rows are what counts now
     try:
