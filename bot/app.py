@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.bank.machine_translation import MachineTranslator
+from bot.bank.progress import IngestProgress
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
-from bot.bank.tenant_files import TenantBankFiles
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
@@ -54,12 +54,16 @@ class App:
         *,
         embedder: OnnxEmbedder | None = None,
         catalog: Catalog | None = None,
+        show_progress: bool = False,
     ) -> None:
+        """`show_progress`: draw a progress bar while the bank is embedded (in a terminal)."""
         self.settings = settings
+        self.show_progress = show_progress
         self._embedder = embedder
         self._catalog = catalog
         self._migrated = False
         self._warm_up: asyncio.Task[None] | None = None
+        self._bank_tasks: list[asyncio.Task[None]] = []
         self._closers: list[Callable[[], Awaitable[object]]] = []
 
     @cached_property
@@ -81,7 +85,11 @@ class App:
     @cached_property
     def bank(self) -> BankService:
         return BankService(
-            self.settings.bank_dir, TenantBankFiles(self.settings.tenant_bank_dir), self.store
+            self.settings.bank_dir,
+            self.repository,
+            self.store,
+            prepare=self.prepare_storage,
+            legacy_dir=self.settings.tenant_bank_dir,
         )
 
     @cached_property
@@ -196,8 +204,20 @@ class App:
             ) from exc
 
     async def start(self) -> None:
-        """Prepare storage and pick up work a previous run left."""
+        """Prepare storage and pick up work a previous run left. The bank is indexed into the
+        store in the background (searches wait for it), and other instances' imports are
+        picked up every BANK_RECHECK_SECONDS."""
         await self.prepare_storage()
+        await self.bank.ensure_loaded()
+        if not self._bank_tasks:
+            self.bank.expect_sync()
+            self._bank_tasks = [
+                asyncio.create_task(self._sync_bank(), name="bank-sync"),
+                asyncio.create_task(
+                    self.bank.watch(self.settings.bank_recheck_seconds), name="bank-watch"
+                ),
+            ]
+            self._closers.append(self._stop_bank_tasks)
         if self.chat is not None:
             # Importing the LLM stack takes seconds: start it now in a thread, so neither
             # readiness nor the first answer (with other events waiting for their ack) waits.
@@ -205,6 +225,19 @@ class App:
         if self.grading.uses_llm:
             self.regrades.start()
         await self.engine.resume()
+
+    async def _sync_bank(self) -> None:
+        if not self.show_progress:
+            await self.bank.sync()
+            return
+        with IngestProgress() as progress:
+            await self.bank.sync(progress)
+
+    async def _stop_bank_tasks(self) -> None:
+        tasks, self._bank_tasks = self._bank_tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     @cached_property
     def prompts(self) -> PromptLibrary:

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import App
@@ -18,19 +19,34 @@ FOLLOW_UPS_RANGE = (1, 3)
 
 def run(app: App, args: argparse.Namespace) -> int:
     if args.bank_command == "list":
-        return _list(app.bank.questions(args.tenant), as_json=args.json)
+        return asyncio.run(
+            _with_bank(app, lambda: _list(app.bank.questions(args.tenant), as_json=args.json))
+        )
     if args.bank_command == "show":
-        question = _find(app, args.id, args.tenant)
-        if args.json:
-            print_json(question.to_public_json())
-        else:
-            print(_render(question))
-        return 0
+        return asyncio.run(_with_bank(app, lambda: _show(app, args)))
     if args.bank_command == "check":
         return _check(args.path or app.settings.bank_dir)
     if not args.path.is_file():
         raise UserError(f"{args.path}: no such file")
     return asyncio.run(_import(app, args, read_bounded(args.path)))
+
+
+async def _with_bank(app: App, work: Callable[[], int]) -> int:
+    """Imported banks are in the database: read them, then do `work`."""
+    try:
+        await app.bank.ensure_loaded()
+        return work()
+    finally:
+        await app.aclose()
+
+
+def _show(app: App, args: argparse.Namespace) -> int:
+    question = _find(app, args.id, args.tenant)
+    if args.json:
+        print_json(question.to_public_json())
+    else:
+        print(_render(question))
+    return 0
 
 
 def _find(app: App, key: str, tenant: str) -> Question:
@@ -108,9 +124,12 @@ def _check(path: Path) -> int:
 
 async def _import(app: App, args: argparse.Namespace, data: bytes) -> int:
     path: Path = args.path
-    outcome = await app.bank.import_file(
-        data, source=str(path), tenant=args.tenant, dry_run=args.dry_run
-    )
+    try:
+        outcome = await app.bank.import_file(
+            data, source=str(path), tenant=args.tenant, dry_run=args.dry_run
+        )
+    finally:
+        await app.aclose()
     result = outcome.result
     for issue in result.issues:
         print(f"{path}:{issue}", file=sys.stderr)

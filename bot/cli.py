@@ -110,7 +110,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from bot.app import App
     from bot.config import Settings
 
-    app = App(Settings())
+    app = App(Settings(), show_progress=sys.stderr.isatty())
     if args.command == "bank":
         from bot import bank_cli
 
@@ -191,7 +191,16 @@ async def _export_feedback(app: "App", out: Path | None) -> int:
 
 
 async def _ingest(app: "App") -> int:
-    reports = await app.bank.ingest_all()
+    from bot.bank.progress import IngestProgress
+
+    try:
+        if app.show_progress:
+            with IngestProgress() as progress:
+                reports = await app.bank.ingest_all(progress)
+        else:
+            reports = await app.bank.ingest_all()
+    finally:
+        await app.aclose()
     for report in reports:
         print(
             f"{report.tenant}: {report.added} added, {report.updated} updated, "

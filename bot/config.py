@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     chroma_path: Path | None = None
-    chroma_host: str | None = None
+    chroma_host: str | None = None  # a host name (with CHROMA_PORT) or a URL: http://chroma:8000
     chroma_port: int = 8000
     redis_url: str | None = None
 
@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     bank_dir: Path = Field(default_factory=lambda: resource_dir("knowledge") / "questions")
     embedding_model_dir: Path | None = None
     embedding_batch_size: int = 32
+    # How often an instance checks whether another one imported or removed bank entries.
+    bank_recheck_seconds: float = Field(default=5.0, gt=0)
 
     # Limits, costs and privacy
     answers_per_minute: int = Field(default=10, ge=1)
@@ -104,5 +106,6 @@ class Settings(BaseSettings):
 
     @property
     def tenant_bank_dir(self) -> Path:
-        """Banks imported by operators, servers and workspaces: one YAML file per tenant."""
+        """Where earlier versions kept imported banks (one YAML file per tenant); they move
+        into the database at the next start."""
         return self.data_dir / "banks"

@@ -10,6 +10,8 @@ async def run_console(app: App, stdin: TextIO, stdout: TextIO, *, banner: str | 
     app.engine.hold_notifications()  # until the chat listens: grades made while resuming
     await app.start()
     try:
+        if app.show_progress:  # the progress bar, not the chat, has the terminal until indexed
+            await app.bank.synced()
         return await chat(
             app.engine,
             stdin,

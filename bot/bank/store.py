@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.models import GLOBAL_TENANT, Question
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 COLLECTION = "question_bank"
+# Told how far an ingest got: (tenant, entries embedded so far, entries to embed).
+Progress = Callable[[str, int, int], None]
 UPSERT_BATCH = 32
 
 
@@ -62,13 +65,20 @@ def persistent_client(path: Path) -> Callable[[], "ClientAPI"]:
 
 
 def http_client(host: str, port: int) -> Callable[[], "ClientAPI"]:
+    """A Chroma server at `host` and `port`, or at a URL (`http://chroma:8000`) given as host."""
+    ssl = False
+    if "://" in host:
+        url = urlsplit(host)
+        ssl = url.scheme == "https"
+        host, port = url.hostname or "", url.port or (443 if ssl else port)
+
     def connect() -> "ClientAPI":
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         try:
             client = chromadb.HttpClient(
-                host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
+                host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False)
             )
             client.heartbeat()
         except Exception as exc:
@@ -103,7 +113,12 @@ class BankStore:
             metadata={"embedding_model": self._embedder.model_id},
         )
 
-    async def ingest(self, questions: list[Question], tenant: str = GLOBAL_TENANT) -> IngestReport:
+    async def ingest(
+        self,
+        questions: list[Question],
+        tenant: str = GLOBAL_TENANT,
+        progress: Progress | None = None,
+    ) -> IngestReport:
         """Make the tenant's slice of the collection equal `questions`, embedding only changes.
 
         Each batch writes vectors and hashes together, so an interrupted run leaves every entry
@@ -126,6 +141,8 @@ class BankStore:
         for start in range(0, len(changed), UPSERT_BATCH):
             batch = changed[start : start + UPSERT_BATCH]
             await self._upsert(collection, tenant, batch)
+            if progress is not None:
+                progress(tenant, start + len(batch), len(changed))
         removed = [doc_id for doc_id in stored if doc_id not in wanted]
         if removed:
             await asyncio.to_thread(collection.delete, ids=removed)

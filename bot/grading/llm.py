@@ -23,6 +23,10 @@ MAX_FEEDBACK_CHARS = 1500
 MAX_FOLLOW_UP_CHARS = 400
 # The reply's cap: a full verdict (feedback at its longest, a quote per point) fits well within.
 MAX_REPLY_TOKENS = 1000
+# Related bank entries' share of a grade's 1,200 prompt tokens (prompts/README.md), at about
+# 4 characters a token; what doesn't fit is cut at a word.
+MAX_CONTEXT_TOKENS = 200
+MAX_CONTEXT_CHARS = MAX_CONTEXT_TOKENS * 4
 
 
 def _untitled(schema: dict[str, Any]) -> None:
@@ -128,7 +132,7 @@ class LLMGrader:
         user = self._prompts.get(self.USER).render(
             question=request.question,
             rubric=_rubric(request),
-            context=_context(request.extra_context),
+            context=_context(request.extra_context, boundary),
             boundary=boundary,
             answer=request.answer,
         )
@@ -139,7 +143,9 @@ class LLMGrader:
         return [("system", system), ("human", user)]
 
     async def judge(self, request: GradeRequest, appeal: Appeal | None = None) -> Judgement:
-        boundary = _fresh_boundary(request.answer, appeal.text if appeal else "")
+        boundary = _fresh_boundary(
+            request.answer, appeal.text if appeal else "", *request.extra_context
+        )
         completion: Completion[LLMVerdict] = await self._chat.structured(
             LLMVerdict,
             self.messages(request, boundary, appeal),
@@ -172,8 +178,20 @@ def _rubric(request: GradeRequest) -> str:
     return f"Key points (trusted), numbered:\n{numbered}\n"
 
 
-def _context(extra: tuple[str, ...]) -> str:
-    if not extra:
+def _context(extra: tuple[str, ...], boundary: str) -> str:
+    """Related bank entries, fenced like the answer: imported banks are tenants' text, so it is
+    data for background, never instructions. Bounded by `MAX_CONTEXT_CHARS`."""
+    kept: list[str] = []
+    room = MAX_CONTEXT_CHARS
+    for item in extra:
+        text = " ".join(item.split())
+        if room < 20 or not text:
+            break
+        if len(text) > room:
+            text = text[: room - 1].rsplit(" ", 1)[0] + "…"
+        kept.append(f"- {text}")
+        room -= len(text)
+    if not kept:
         return ""
-    related = "\n".join(f"- {item}" for item in extra)
-    return f"\nRelated material from the question bank (trusted, for context only):\n{related}\n"
+    related = "\n".join(kept)
+    return f"<<<CONTEXT-{boundary}>>>\n{related}\n<<<END-CONTEXT-{boundary}>>>\n"

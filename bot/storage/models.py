@@ -223,3 +223,25 @@ class MachineTranslation(Base):
     language: Mapped[str] = mapped_column(String(10))
     entry: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BankEntry(Base):
+    """A question a tenant imported (tenant "global": an operator's import for everyone).
+
+    The shipped bank stays in files; every instance reads imported banks from here."""
+
+    __tablename__ = "bank_entries"
+    __table_args__ = (UniqueConstraint("tenant_id", "question_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    entry: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BankRevision(Base):
+    """One row: a counter every change to `bank_entries` raises, so instances notice it cheaply."""
+
+    __tablename__ = "bank_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)

@@ -5,6 +5,7 @@ grading budget: usage) can be given that one alone.
 """
 
 from bot.storage.repositories.attempts import AttemptRepository
+from bot.storage.repositories.banks import BankRepository
 from bot.storage.repositories.base import StorageUnavailable
 from bot.storage.repositories.daily import DailyRepository
 from bot.storage.repositories.interviews import InterviewRepository
@@ -29,5 +30,6 @@ class Repository(
     UsageRepository,
     PrivacyRepository,
     TurnRepository,
+    BankRepository,
 ):
     """All aggregates on one engine (they share its session factory)."""

@@ -989,13 +989,19 @@ def practice_topics(app: App) -> list[Question]:
 
 
 async def test_a_bank_file_larger_than_one_read_is_imported_whole(
-    tmp_path: Path, model_dir: Path, slack: FakeSlack, embedder: OnnxEmbedder
+    tmp_path: Path,
+    model_dir: Path,
+    slack: FakeSlack,
+    embedder: OnnxEmbedder,
+    ingested_chroma: Path,
 ) -> None:
     """Regression: one `content.read(limit)` returned only the first ~128 KB of a download."""
     bank = big_bank(300)
     assert len(bank) > 280_000
     url = slack.add_file("large.md", bank, chunk_bytes=16 * 1024)
     settings = slack_settings(tmp_path / "data", model_dir, slack, slack_admin_user_ids=["U0LEAD"])
+    # The shipped bank indexed already: the 300 entries are the only ones to embed.
+    shutil.copytree(ingested_chroma, settings.resolved_chroma_path)
     async with running(settings, slack, embedder) as rig:
         posts = rig.watch("chat.postMessage", to(FakeSlack.dm_channel("U0LEAD")))
         await rig.event(bank_import_event("U0LEAD", shared_file(slack, "large.md", url, len(bank))))

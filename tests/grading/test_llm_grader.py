@@ -90,7 +90,7 @@ async def test_honest_grade_is_scored_by_code_from_verified_evidence(llm_app, ll
     for point in grade.covered:
         assert grade.evidence[point] in GOOD  # every covered point is backed by a real quote
     assert set(grade.missing) == set(dropout.key_points) - set(grade.covered)
-    assert grade.prompt_version == "grader-system@2+grader-user@2+grader-appeal@1"
+    assert grade.prompt_version == "grader-system@3+grader-user@3+grader-appeal@1"
     assert grade.follow_up and grade.tokens > 0
     body = llm.requests[-1]
     assert body["temperature"] == 0

@@ -117,6 +117,9 @@ async def grade_attempt(
     """Grade a stored answer. The stored attempt survives any grading failure."""
     ctx = turn.ctx
     translated = local is not question
+    question, related = await ctx.bank.grading_material(
+        question, served.tenant_id, related=ctx.grader.uses_llm
+    )
     request = GradeRequest(
         question=served.follow_up or question.question,
         reference=question.reference,
@@ -125,6 +128,7 @@ async def grade_attempt(
         language=turn.language,
         question_id=question.id if key_points is None else None,
         tenant=served.tenant_id,
+        extra_context=related,
         local_key_points=tuple(local.key_points) if translated and key_points is None else None,
         local_reference=local.reference if local.reference != question.reference else None,
         owner=owner_of(turn.user.id),
@@ -155,6 +159,9 @@ async def request_for(ctx: Context, attempt: Attempt) -> GradeRequest | None:
     served = await ctx.repo.served(attempt.served_id)
     if question is None or served is None or not attempt.answer:
         return None
+    question, related = await ctx.bank.grading_material(
+        question, attempt.tenant_id, related=ctx.grader.uses_llm
+    )
     return GradeRequest(
         question=served.follow_up or question.question,
         reference=question.reference,
@@ -163,6 +170,7 @@ async def request_for(ctx: Context, attempt: Attempt) -> GradeRequest | None:
         language=attempt.language,
         question_id=question.id,
         tenant=attempt.tenant_id,
+        extra_context=related,
         owner=owner_of(attempt.user_id),
     )
 

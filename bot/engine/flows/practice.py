@@ -151,7 +151,7 @@ async def skip(turn: Turn, command: Command, served: Served | None = None) -> li
 
 
 async def ask(turn: Turn, command: Command) -> list[Reply]:
-    hits = await turn.ctx.bank.store.search(command.rest, k=3, tenant=turn.tenant)
+    hits = await turn.ctx.bank.search(command.rest, k=3, tenant=turn.tenant)
     close = [hit for hit in hits if hit.score >= ASK_MIN_SCORE]
     if not close:
         return [
