@@ -5,14 +5,14 @@ a second instance never saw. They are rows now; the files are adopted at the nex
 (`bot.bank.service.BankService.load`), since DATA_DIR is not known here.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
