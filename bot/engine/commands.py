@@ -92,6 +92,11 @@ class Problem:
     message: str
     params: dict[str, str]
 
+    def __post_init__(self) -> None:
+        # The wrong value is echoed inside `code`: no backticks, and not a wall of text.
+        value = self.params.get("value", "").replace("`", "'")
+        self.params["value"] = value if len(value) <= 40 else value[:39] + "…"
+
 
 def problem(command: Command, topics: Iterable[str], languages: Iterable[str]) -> Problem | None:
     """What is wrong with a typed command's arguments (a slash command or a button), if anything.
@@ -100,7 +105,7 @@ def problem(command: Command, topics: Iterable[str], languages: Iterable[str]) -
     valid choices, rather than fall through to anything else."""
     topics = sorted(topics)
     if command.name == "language" and command.args:
-        value = command.args[0]
+        value = " ".join(command.args)
         known = [*languages, *LANGUAGE_WORDS]
         code = primary_language(value) if LANGUAGE_CODE.match(value) else None
         if value.lower() not in known and code not in known:

@@ -150,7 +150,8 @@ class ConversationEngine:
         if incoming.action is not None and not valid_action(incoming.action):
             tr = ctx.translator(await self._language(state, incoming, detect=False))
             return [_private(tr("That button is no longer valid."))]
-        language = await self._language(state, incoming)
+        # A typed command is no sample of how the user writes (and `/language` sets it itself).
+        language = await self._language(state, incoming, detect=incoming.typed is None)
         turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
         try:
             replies = await self._route(turn, state)
@@ -159,7 +160,7 @@ class ConversationEngine:
         except UserError as exc:  # its detail is English; the sentence around it is not
             return [Reply(turn.tr(FAILED, reason=str(exc)))]
         # What never reached the user comes with their next message (kept again if it fails).
-        return await owed.owed(turn) + replies
+        return (await owed.owed(turn) if state.owed else []) + replies
 
     async def undelivered(
         self, delivery: Delivery, replies: list[Reply], reason: str

@@ -152,7 +152,8 @@ class PracticeCommands(commands.Cog):
     @app_commands.command(name="language", description=N_("The language I reply in"))
     @app_commands.describe(code=N_("A language code, e.g. es; empty lists them"))
     async def language(self, interaction: discord.Interaction, code: str | None = None) -> None:
-        await self.bridge.on_command(interaction, Command("language", _words(code)))
+        code = (code or "").strip().lower()
+        await self.bridge.on_command(interaction, Command("language", (code,) if code else ()))
 
     @language.autocomplete("code")
     async def _language(

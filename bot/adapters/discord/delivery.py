@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.render import Outgoing, render, thread_name
@@ -241,7 +242,7 @@ async def _send(
 ) -> discord.Message | None:
     try:
         return await target.send(**out.send_kwargs(), **extra)  # type: ignore[call-overload]
-    except discord.HTTPException as exc:
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
         log.warning("could not send a message: %s", exc)
         raise SendFailed(_reason(exc)) from exc
 
@@ -251,10 +252,12 @@ async def _followup(
 ) -> discord.Message | None:
     try:
         return await interaction.followup.send(**out.send_kwargs(), ephemeral=ephemeral, wait=True)
-    except discord.HTTPException as exc:
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
         log.warning("could not send a follow-up to interaction %s: %s", interaction.id, exc)
         raise SendFailed(_reason(exc)) from exc
 
 
-def _reason(exc: discord.HTTPException) -> str:
-    return f"{exc.status} {exc.code}: {exc.text}"[:200]
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, discord.HTTPException):
+        return f"{exc.status} {exc.code}: {exc.text}"[:200]
+    return f"{type(exc).__name__}: {exc}"[:200]

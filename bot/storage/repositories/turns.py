@@ -10,6 +10,7 @@ from bot.storage.models import (
     DailyPost,
     Served,
     ServedMode,
+    UndeliveredReply,
     User,
 )
 from bot.storage.repositories.attempts import open_in_channel, open_served_query
@@ -38,6 +39,7 @@ class TurnState:
     config: ChannelConfig | None  # the channel's settings (default language, daily question)
     served: Served | None  # the question open for the user here
     daily_post: DailyPost | None  # the daily post whose thread this is, if no question is open
+    owed: bool = False  # replies that never reached the user wait for them
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,12 @@ class TurnRepository(Store):
                 )
                 if post is None:
                     served = await session.scalar(awaiting_thread_query(tenant, user.id, channel))
-        return TurnState(user, config, served, post)
+            owed = await session.scalar(
+                select(UndeliveredReply.id)
+                .where(UndeliveredReply.user_id == user.id, UndeliveredReply.delivered_at.is_(None))
+                .limit(1)
+            )
+        return TurnState(user, config, served, post, owed is not None)
 
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
         """What `next` chooses from, in one read."""
