@@ -37,8 +37,10 @@ def _record(reply: Reply) -> dict:
 
 
 def _reply(record: dict) -> Reply:
+    """For the user alone: it may have been meant for their DMs."""
     return Reply(
         str(record.get("text") or ""),
+        visibility="ephemeral",
         title=record.get("title"),
         score=record.get("score"),
         served_id=record.get("served_id"),
@@ -76,7 +78,7 @@ async def owed(turn: Turn) -> list[Reply]:
     if not rows:
         return []
     await repo.handed_over(row.id for row in rows)
-    replies = [Reply(turn.tr(OWED))]
+    replies = [Reply(turn.tr(OWED), visibility="ephemeral")]
     for row in rows:
         reply = _reply(row.reply)
         if reply.served_id is not None:
