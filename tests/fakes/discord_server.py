@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import secrets
 import time
@@ -442,6 +443,8 @@ class FakeDiscord:
         self._claimed_frames: set[int] = set()
         self._waiters: list[asyncio.Future[None]] = []
         self._failures: list[tuple[str, re.Pattern[str], int, JSON, list[int]]] = []
+        self._chaos: tuple[random.Random, float, tuple[int, ...]] | None = None
+        self.chaos_failures: list[RecordedRequest] = []
         self._message_meta: dict[str, JSON] = {}  # id -> {"allowed_mentions": ...}
         self._runner: web.AppRunner | None = None
 
@@ -751,6 +754,14 @@ class FakeDiscord:
         (A 429 needs ``retry_after`` in the body; discord.py retries 500/502/504 by itself.)"""
         body = body if body is not None else {"message": f"{status}: injected", "code": 0}
         self._failures.append((method.upper(), re.compile(path_regex), status, body, [times]))
+
+    def fail_randomly(
+        self, rate: float, statuses: Iterable[int] = (500, 403, 404), *, seed: int = 0
+    ) -> None:
+        """From now on answer a share ``rate`` of REST requests (chosen by a seeded random) with
+        one of ``statuses``, at random; ``rate=0`` stops it. Failed requests are listed in
+        ``chaos_failures``."""
+        self._chaos = (random.Random(seed), rate, tuple(statuses)) if rate > 0 else None
 
     # ------------------------------------------------------------------ waiting
 
@@ -1375,6 +1386,14 @@ class FakeDiscord:
         return request.headers.get("Authorization") == f"Bot {self.token}"
 
     def _injected_failure(self, rec: RecordedRequest) -> web.Response | None:
+        if self._chaos is not None:
+            chance, rate, statuses = self._chaos
+            if chance.random() < rate:
+                status = chance.choice(statuses)
+                self.chaos_failures.append(rec)
+                codes = {403: (50013, "Missing Permissions"), 404: (10003, "Unknown Channel")}
+                code, message = codes.get(status, (0, f"{status}: injected"))
+                return _json({"message": message, "code": code}, status)
         for method, pattern, status, body, left in self._failures:
             if left[0] > 0 and rec.method == method and pattern.fullmatch(rec.path):
                 left[0] -= 1
