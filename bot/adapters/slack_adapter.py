@@ -198,7 +198,7 @@ class SlackAdapter:
             thread=delivery.thread,
             is_dm=delivery.channel.startswith("D"),
         )
-        await self._outbox.send(client, place, replies)
+        await self._outbox.send(client, place, replies, tenant=delivery.tenant)
 
     async def _client_for(self, tenant: str) -> AsyncWebClient | None:
         if self._oauth is None:
@@ -508,7 +508,7 @@ class SlackAdapter:
             text = self._tr(who)("Something went wrong on my side. Please try again.")
             replies = [Reply(text, visibility="ephemeral")]
         replies = [quoting(reply, incoming.text) for reply in replies]
-        await self._outbox.send(client, place, replies)
+        await self._outbox.send(client, place, replies, tenant=incoming.tenant)
 
     # ---- translation helpers
 
