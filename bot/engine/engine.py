@@ -169,6 +169,12 @@ class ConversationEngine:
         kept for the user, with `reason`. Returns a mention-free note to post where it can."""
         return await owed.keep(self.context, delivery, replies, reason)
 
+    async def waiting_places(self, tenant_prefix: str) -> list[Delivery]:
+        """Where an answer is awaited (open questions), for adapters that must read back what
+        they missed (a new gateway session)."""
+        rows = await self.context.repo.waiting_places(tenant_prefix)
+        return [Delivery(tenant, channel, thread, user) for tenant, channel, thread, user in rows]
+
     async def attach_thread(self, served_id: int, thread: str) -> None:
         """An adapter opened a thread for a question: answers are expected there."""
         await self.context.repo.attach_thread(served_id, thread)

@@ -212,3 +212,22 @@ async def test_a_follow_up_that_fails_five_times_still_ends_thinking(
     (row,) = await until(lambda: kept(app))
     assert row.reason.startswith("500") and row.reply["served_id"]
     assert_nobody_pinged(fake)
+
+
+async def test_an_answer_sent_while_the_session_was_invalidated_is_read_back(
+    bot: DiscordAdapter, fake: FakeDiscord, app: App
+) -> None:
+    alice = fake.add_member("alice")["user"]
+    message, thread = await practice(fake, alice)
+    question = question_in(app, message["content"])
+    identified = len([f for f in fake.gateway_received if f["op"] == 2])
+
+    await fake.invalidate_sessions()
+    await fake.dispatch_message(thread["id"], alice, " ".join(question.key_points))  # unseen
+    graded = await fake.wait_for_request("POST", rf"/channels/{thread['id']}/messages", timeout=20)
+
+    assert len([f for f in fake.gateway_received if f["op"] == 2]) == identified + 1  # no resume
+    assert SCORE.search(text_of(graded.json))
+    await asyncio.sleep(0.5)
+    assert len(fake.requests_matching("POST", rf"/channels/{thread['id']}/messages")) == 1
+    assert_nobody_pinged(fake)

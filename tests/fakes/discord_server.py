@@ -872,6 +872,15 @@ class FakeDiscord:
             assert sock.session is not None
             await sock.dispatch("GUILD_CREATE", self._guild_create(guild, sock.session))
 
+    async def invalidate_sessions(self) -> None:
+        """Forget every gateway session and drop the connections: the client's RESUME gets
+        INVALID_SESSION (not resumable) and it identifies anew. Events in between are never
+        delivered, as on Discord."""
+        self.sessions.clear()
+        for sock in list(self._sockets):
+            sock.ready = False
+            await sock.ws.close(code=4000, message=b"Unknown error")
+
     async def send_reconnect(self) -> None:
         """Op 7 RECONNECT to every socket: the bot reconnects to ``resume_gateway_url`` and
         RESUMEs."""
@@ -1302,6 +1311,7 @@ class FakeDiscord:
         add("GET", api + "/channels/{channel_id}", self._get_channel)
         add("POST", api + "/channels/{channel_id}/typing", self._typing)
         add("POST", api + "/channels/{channel_id}/messages", self._post_message)
+        add("GET", api + "/channels/{channel_id}/messages", self._get_messages)
         message = api + "/channels/{channel_id}/messages/{message_id}"
         add("GET", message, self._get_message)
         add("PATCH", message, self._patch_message)
@@ -1612,6 +1622,20 @@ class FakeDiscord:
         if message is None or message["channel_id"] != request.match_info["channel_id"]:
             return None
         return message
+
+    async def _get_messages(self, request: web.Request) -> web.Response:
+        """History: ``after`` (the ``limit`` oldest after it) or the latest; newest first."""
+        channel_id = request.match_info["channel_id"]
+        if channel_id not in self.channels:
+            return _error(404, "Unknown Channel", 10003)
+        limit = int(request.query.get("limit", "50"))
+        found = sorted(self.messages_in(channel_id), key=lambda m: int(m["id"]))
+        if "after" in request.query:
+            after = int(request.query["after"])
+            found = [m for m in found if int(m["id"]) > after][:limit]
+        else:
+            found = found[-limit:]
+        return _json(list(reversed(found)))
 
     async def _get_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)

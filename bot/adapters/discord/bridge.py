@@ -123,6 +123,21 @@ class Bridge:
         incoming = self._incoming(interaction, action=action)
         await self._respond(interaction, incoming, private=private, placeholder=not silent)
 
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError
+    ) -> None:
+        """A command discord.py could not run (an option it can't convert, a bug): the user is
+        told, never left with "thinking…" or "The application did not respond"."""
+        log.error("slash command failed", exc_info=error)
+        text = self.translator(interaction.locale)(SOMETHING_WRONG)
+        try:
+            if interaction.response.is_done():
+                await interaction.edit_original_response(content=text)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not tell the user a command failed: %s", exc)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Submitted answer forms, read from the raw data so that a form opened before a restart
         still counts."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.storage.models import Served, ServedStatus, UndeliveredReply, utcnow
+from bot.storage.models import Served, ServedStatus, UndeliveredReply, User, utcnow
 from bot.storage.repositories.base import Store
 
 
@@ -70,3 +70,18 @@ class UndeliveredRepository(Store):
                 .where(Served.id == served_id, Served.status == old)
                 .values(status=new)
             )
+
+    async def waiting_places(self, tenant_prefix: str) -> list[tuple[str, str, str | None, str]]:
+        """(tenant, channel, thread, user's external id) of every open question of tenants
+        starting with `tenant_prefix`: where an answer may have been sent unseen."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(Served.tenant_id, Served.channel, Served.thread, User.external_id)
+                .join(User, User.id == Served.user_id)
+                .where(
+                    Served.status == ServedStatus.OPEN,
+                    Served.tenant_id.startswith(tenant_prefix, autoescape=True),
+                )
+                .distinct()
+            )
+            return [(t, c, th, u) for t, c, th, u in rows.all()]
