@@ -20,6 +20,7 @@ import discord
 from aiohttp import web
 
 from bot.adapters.discord.bridge import TENANT_PREFIX, Bridge
+from bot.adapters.discord.catchup import CatchUp
 from bot.adapters.discord.client import InterviewBot, ShardedInterviewBot, build_bot
 from bot.adapters.discord.downloads import AttachmentDownloader
 from bot.adapters.discord.translator import CommandTranslator
@@ -58,6 +59,7 @@ class DiscordAdapter:
         downloads = AttachmentDownloader(settings.discord_attachment_origins, MAX_UPLOAD_BYTES)
         self.bridge = Bridge(engine, self.bot, downloads)
         self.bot.router = self.bridge
+        self.bot.catchup = CatchUp(self.bot, engine, self.bridge.on_message)
         self.bot.translator = CommandTranslator(engine.translator, engine.languages)
         self._task: asyncio.Task[None] | None = None
 

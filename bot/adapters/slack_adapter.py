@@ -158,7 +158,7 @@ class SlackAdapter:
             thread=delivery.thread,
             is_dm=delivery.channel.startswith("D"),
         )
-        await self._outbox.send(client, place, replies)
+        await self._outbox.send(client, place, replies, tenant=delivery.tenant)
 
     # ---- Bolt wiring: ack, then spawn
 
@@ -332,7 +332,7 @@ class SlackAdapter:
             tr = self._engine.translator(primary_language(incoming.locale) or self._default)
             replies = [Reply(tr("Something went wrong. Please try again."), visibility="ephemeral")]
         replies = [quoting(reply, incoming.text) for reply in replies]
-        await self._outbox.send(client, place, replies)
+        await self._outbox.send(client, place, replies, tenant=incoming.tenant)
 
     # ---- helpers
 

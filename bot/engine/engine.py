@@ -15,7 +15,7 @@ from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
 from bot.bank.service import BankService
 from bot.clock import Clock, SystemClock
-from bot.engine.commands import Command, parse
+from bot.engine.commands import NOT_A_COMMAND, Command, loose, parse, problem
 from bot.engine.context import Context, Turn, TurnError
 from bot.engine.events import ChannelSettings, Incoming, Reply
 from bot.engine.flows import (
@@ -25,6 +25,7 @@ from bot.engine.flows import (
     daily,
     daily_config,
     interviews,
+    owed,
     practice,
     progress,
 )
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 
 # Slash commands whose answers concern only the caller are shown to the caller only.
 PRIVATE_COMMANDS = frozenset(
-    {"help", "topics", "stats", "language", "appeal", "remind", "digest", "forget", "bank"}
+    {"help", "topics", "stats", "language", "appeal", "remind", "digest", "forget", "bank", "last"}
 )
 NOT_SAVED = N_(
     "Sorry, I couldn't save that: the bot's storage isn't working right now, so nothing was "
@@ -81,6 +82,7 @@ COMMANDS: dict[str, Flow] = {
     "daily": daily_config.command,
     "stats": progress.stats,
     "leaderboard": progress.leaderboard,
+    "last": owed.last,
 }
 ON_QUESTION = {"hint": practice.hint, "reveal": practice.reveal, "skip": practice.skip}
 __all__ = ["ConversationEngine", "Delivery", "Notify", "platform_of"]
@@ -154,14 +156,30 @@ class ConversationEngine:
         if incoming.action is not None and not valid_action(incoming.action):
             tr = ctx.translator(await self._language(state, incoming, detect=False))
             return [_private(tr("That button is no longer valid."))]
-        language = await self._language(state, incoming)
+        # A typed command is no sample of how the user writes (and `/language` sets it itself).
+        language = await self._language(state, incoming, detect=incoming.typed is None)
         turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
         try:
-            return await self._route(turn, state)
+            replies = await self._route(turn, state)
         except TurnError as exc:
             return [Reply(turn.tr(exc.message, **exc.params))]
         except UserError as exc:  # its detail is English; the sentence around it is not
             return [Reply(turn.tr(FAILED, reason=str(exc)))]
+        # What never reached the user comes with their next message (kept again if it fails).
+        return (await owed.owed(turn) if state.owed else []) + replies
+
+    async def undelivered(
+        self, delivery: Delivery, replies: list[Reply], reason: str
+    ) -> list[Reply]:
+        """An adapter could not deliver `replies` (after retries and other routes): they are
+        kept for the user, with `reason`. Returns a mention-free note to post where it can."""
+        return await owed.keep(self.context, delivery, replies, reason)
+
+    async def waiting_places(self, tenant_prefix: str) -> list[Delivery]:
+        """Where an answer is awaited (open questions), for adapters that must read back what
+        they missed (a new gateway session)."""
+        rows = await self.context.repo.waiting_places(tenant_prefix)
+        return [Delivery(tenant, channel, thread, user) for tenant, channel, thread, user in rows]
 
     async def attach_thread(self, served_id: int, thread: str) -> None:
         """An adapter opened a thread for a question: answers are expected there."""
@@ -181,10 +199,20 @@ class ConversationEngine:
         served, post = state.served, state.daily_post
         expecting_answer = served is not None or post is not None
         topics = turn.ctx.topics(incoming.tenant)
-        command = parse(text, topics, strict=expecting_answer and not incoming.command)
+        if incoming.typed is not None or incoming.command:
+            # A slash command is never an answer: a wrong one is refused, the question stays open.
+            command = incoming.typed or parse(text, topics, strict=False) or loose(text)
+            if command is None or command.name not in COMMANDS:
+                return [_private(turn.tr(NOT_A_COMMAND))]
+            wrong = problem(command, topics, turn.ctx.catalog.languages)
+            if wrong is not None:
+                return [_private(turn.tr(wrong.message, **wrong.params))]
+        else:
+            command = parse(text, topics, strict=expecting_answer)
         if command is not None:
             replies = await self._command(turn, command)
-            if incoming.command and not incoming.is_dm and command.name in PRIVATE_COMMANDS:
+            slash = incoming.command or incoming.typed is not None
+            if slash and not incoming.is_dm and command.name in PRIVATE_COMMANDS:
                 replies = [replace(reply, visibility="ephemeral") for reply in replies]
             return replies
         if served is not None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.bank.models import GLOBAL_TENANT
+from bot.engine.commands import Command
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,8 @@ class Attachment:
 @dataclass(frozen=True)
 class Incoming:
     """One user event. `action` is a button's stable id (e.g. `hint:12`); `command` marks text
-    that came from a slash command, so it is never mistaken for an answer."""
+    that came from a slash command, so it is never mistaken for an answer; `typed` is a slash
+    command the platform already parsed (Discord's options), routed as it is."""
 
     text: str
     user: str
@@ -28,6 +30,7 @@ class Incoming:
     is_admin: bool = False
     action: str | None = None
     command: bool = False
+    typed: Command | None = None
     attachments: tuple[Attachment, ...] = ()
 
 

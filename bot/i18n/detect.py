@@ -71,7 +71,12 @@ def normalize_language(value: str | None) -> str | None:
     return primary if primary in SUPPORTED else None
 
 
-_COMMAND = re.compile(r"^\s*[/!]?(?:language|lang)\s+([A-Za-z_-]{2,10})\s*$", re.IGNORECASE)
+# The same codes the engine's command parser accepts (`es`, `pt-BR`, `auto`): `language es-`
+# is no command there, so it must not switch the language here either.
+_COMMAND = re.compile(
+    r"^\s*[/!]?(?:language|lang)\s+([a-z]{2}(?:[-_][a-z0-9]{2,3})?|auto|reset|default)\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_language_command(text: str) -> str | None:

@@ -22,6 +22,8 @@ class ServedStatus(StrEnum):
     ANSWERED = "answered"
     REVEALED = "revealed"
     SKIPPED = "skipped"
+    # Asked, but the question never reached the user: not open until it is delivered.
+    UNDELIVERED = "undelivered"
 
 
 class ServedMode(StrEnum):
@@ -245,3 +247,19 @@ class BankRevision(Base):
     __tablename__ = "bank_revision"
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(default=0)
+
+
+class UndeliveredReply(Base):
+    """A reply the platform refused after its retries (a grade, a question, a re-grade), kept
+    with the reason until the user gets it: on their next message, or with `last`/`stats`."""
+
+    __tablename__ = "undelivered_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    thread: Mapped[str | None] = mapped_column(String(100))
+    reply: Mapped[dict[str, Any]] = mapped_column(default=dict)  # text, title, score, served_id
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from bot.storage.repositories.privacy import PrivacyRepository
 from bot.storage.repositories.reviews import ReviewRepository
 from bot.storage.repositories.standings import StandingsRepository
 from bot.storage.repositories.turns import TurnRepository
+from bot.storage.repositories.undelivered import UndeliveredRepository
 from bot.storage.repositories.usage import UsageRepository
 from bot.storage.repositories.users import UserRepository
 from bot.storage.results import Forgotten, Standing
@@ -31,5 +32,6 @@ class Repository(
     PrivacyRepository,
     TurnRepository,
     BankRepository,
+    UndeliveredRepository,
 ):
     """All aggregates on one engine (they share its session factory)."""

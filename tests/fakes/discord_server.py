@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import secrets
 import time
@@ -442,6 +443,8 @@ class FakeDiscord:
         self._claimed_frames: set[int] = set()
         self._waiters: list[asyncio.Future[None]] = []
         self._failures: list[tuple[str, re.Pattern[str], int, JSON, list[int]]] = []
+        self._chaos: tuple[random.Random, float, tuple[int, ...]] | None = None
+        self.chaos_failures: list[RecordedRequest] = []
         self._message_meta: dict[str, JSON] = {}  # id -> {"allowed_mentions": ...}
         self._runner: web.AppRunner | None = None
 
@@ -752,6 +755,14 @@ class FakeDiscord:
         body = body if body is not None else {"message": f"{status}: injected", "code": 0}
         self._failures.append((method.upper(), re.compile(path_regex), status, body, [times]))
 
+    def fail_randomly(
+        self, rate: float, statuses: Iterable[int] = (500, 403, 404), *, seed: int = 0
+    ) -> None:
+        """From now on answer a share ``rate`` of REST requests (chosen by a seeded random) with
+        one of ``statuses``, at random; ``rate=0`` stops it. Failed requests are listed in
+        ``chaos_failures``."""
+        self._chaos = (random.Random(seed), rate, tuple(statuses)) if rate > 0 else None
+
     # ------------------------------------------------------------------ waiting
 
     def _wake(self) -> None:
@@ -860,6 +871,15 @@ class FakeDiscord:
         for sock in self._sockets_for(guild.id):
             assert sock.session is not None
             await sock.dispatch("GUILD_CREATE", self._guild_create(guild, sock.session))
+
+    async def invalidate_sessions(self) -> None:
+        """Forget every gateway session and drop the connections: the client's RESUME gets
+        INVALID_SESSION (not resumable) and it identifies anew. Events in between are never
+        delivered, as on Discord."""
+        self.sessions.clear()
+        for sock in list(self._sockets):
+            sock.ready = False
+            await sock.ws.close(code=4000, message=b"Unknown error")
 
     async def send_reconnect(self) -> None:
         """Op 7 RECONNECT to every socket: the bot reconnects to ``resume_gateway_url`` and
@@ -1291,6 +1311,7 @@ class FakeDiscord:
         add("GET", api + "/channels/{channel_id}", self._get_channel)
         add("POST", api + "/channels/{channel_id}/typing", self._typing)
         add("POST", api + "/channels/{channel_id}/messages", self._post_message)
+        add("GET", api + "/channels/{channel_id}/messages", self._get_messages)
         message = api + "/channels/{channel_id}/messages/{message_id}"
         add("GET", message, self._get_message)
         add("PATCH", message, self._patch_message)
@@ -1375,6 +1396,14 @@ class FakeDiscord:
         return request.headers.get("Authorization") == f"Bot {self.token}"
 
     def _injected_failure(self, rec: RecordedRequest) -> web.Response | None:
+        if self._chaos is not None:
+            chance, rate, statuses = self._chaos
+            if chance.random() < rate:
+                status = chance.choice(statuses)
+                self.chaos_failures.append(rec)
+                codes = {403: (50013, "Missing Permissions"), 404: (10003, "Unknown Channel")}
+                code, message = codes.get(status, (0, f"{status}: injected"))
+                return _json({"message": message, "code": code}, status)
         for method, pattern, status, body, left in self._failures:
             if left[0] > 0 and rec.method == method and pattern.fullmatch(rec.path):
                 left[0] -= 1
@@ -1593,6 +1622,20 @@ class FakeDiscord:
         if message is None or message["channel_id"] != request.match_info["channel_id"]:
             return None
         return message
+
+    async def _get_messages(self, request: web.Request) -> web.Response:
+        """History: ``after`` (the ``limit`` oldest after it) or the latest; newest first."""
+        channel_id = request.match_info["channel_id"]
+        if channel_id not in self.channels:
+            return _error(404, "Unknown Channel", 10003)
+        limit = int(request.query.get("limit", "50"))
+        found = sorted(self.messages_in(channel_id), key=lambda m: int(m["id"]))
+        if "after" in request.query:
+            after = int(request.query["after"])
+            found = [m for m in found if int(m["id"]) > after][:limit]
+        else:
+            found = found[-limit:]
+        return _json(list(reversed(found)))
 
     async def _get_message(self, request: web.Request) -> web.Response:
         message = self._channel_message(request)

@@ -19,7 +19,13 @@ from dataclasses import dataclass, replace
 import discord
 from discord.utils import escape_markdown
 
-from bot.adapters.discord.delivery import ChannelSink, InteractionSink, PushSink, deliver
+from bot.adapters.discord.delivery import (
+    ChannelSink,
+    Failure,
+    InteractionSink,
+    PushSink,
+    deliver,
+)
 from bot.adapters.discord.downloads import (
     AttachmentDownloader,
     DownloadFailed,
@@ -29,14 +35,16 @@ from bot.adapters.discord.downloads import (
 from bot.adapters.discord.render import render, thread_name
 from bot.adapters.discord.translator import language_of
 from bot.adapters.discord.views import ANSWER_ACTION, AnswerModal, answer_text
+from bot.engine.commands import Command
 from bot.engine.engine import ConversationEngine, Delivery
 from bot.engine.events import Attachment, Incoming, Reply
-from bot.i18n.catalog import Translator
+from bot.i18n.catalog import N_, Translator
 
 log = logging.getLogger(__name__)
 
 TENANT_PREFIX = "discord:"
 DM_TENANT = "discord:dm:"  # + the user id
+SOMETHING_WRONG = N_("Something went wrong. Please try again.")
 PRIVATE_ACTIONS = frozenset({"hint", "vote"})  # whose replies are for the clicker only
 
 
@@ -72,14 +80,14 @@ class Bridge:
     async def on_command(
         self,
         interaction: discord.Interaction,
-        text: str,
+        command: Command,
         *,
         private: bool = False,
         files: Sequence[discord.Attachment] = (),
         channel: discord.abc.GuildChannel | None = None,
     ) -> None:
-        """A slash command as command text (`next rag hard`); `channel` overrides where it
-        applies (`/daily set channel:#other`)."""
+        """A slash command, typed: the engine never reads it as an answer; `channel` overrides
+        where it applies (`/daily set channel:#other`)."""
         if not await self._defer(interaction, private=private):
             return
         tr = self.translator(interaction.locale)
@@ -87,12 +95,12 @@ class Bridge:
             attachments = await self._read(files, tr)
         except _Unread as exc:
             sink = InteractionSink(interaction, private=private)
-            await deliver(
-                sink, [Reply(str(exc), visibility="ephemeral")], self._engine.attach_thread
-            )
-            await sink.finish()
+            replies = [Reply(str(exc), visibility="ephemeral")]
+            failed = await deliver(sink, replies, self._engine.attach_thread)
+            await sink.finish(str(exc) if failed else None)
             return
-        incoming = self._incoming(interaction, text=text, command=True, attachments=attachments)
+        text = " ".join(part for part in (command.name, *command.args, command.rest) if part)
+        incoming = self._incoming(interaction, text=text, typed=command, attachments=attachments)
         if channel is not None:
             place = place_of(channel, channel.id, interaction.guild_id, interaction.user.id)
             incoming = _moved(incoming, place)
@@ -114,6 +122,21 @@ class Bridge:
             return
         incoming = self._incoming(interaction, action=action)
         await self._respond(interaction, incoming, private=private, placeholder=not silent)
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: discord.app_commands.AppCommandError
+    ) -> None:
+        """A command discord.py could not run (an option it can't convert, a bug): the user is
+        told, never left with "thinking…" or "The application did not respond"."""
+        log.error("slash command failed", exc_info=error)
+        text = self.translator(interaction.locale)(SOMETHING_WRONG)
+        try:
+            if interaction.response.is_done():
+                await interaction.edit_original_response(content=text)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not tell the user a command failed: %s", exc)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Submitted answer forms, read from the raw data so that a form opened before a restart
@@ -165,7 +188,12 @@ class Bridge:
         with contextlib.suppress(discord.HTTPException):
             await message.channel.typing()  # one indicator, shown while the answer is graded
         replies = await self._handle(incoming)
-        await deliver(ChannelSink(message), replies, self._engine.attach_thread)
+        sink = ChannelSink(message)
+        failed = await deliver(sink, replies, self._engine.attach_thread)
+        if failed:
+            note = await self._keep(_delivery_of(incoming), failed)
+            if note:
+                await sink.note(note)
 
     # ---- pushes
 
@@ -173,16 +201,21 @@ class Bridge:
         """The engine's notifier: a re-grade goes to the question's thread or channel."""
         if not delivery.tenant.startswith(TENANT_PREFIX) or self._client.is_closed():
             return  # another platform's user, or this bot was shut down
-        target = delivery.thread or delivery.channel
-        if not target.isdigit() or not delivery.user.isdigit():
+        thread = delivery.thread if delivery.thread and delivery.thread.isdigit() else None
+        if not delivery.channel.isdigit() or not delivery.user.isdigit():
             return
         sink = PushSink(
             self._client,
-            int(target),
+            int(delivery.channel),
+            int(thread) if thread else None,
             int(delivery.user),
             in_dm=delivery.tenant.startswith(DM_TENANT),
         )
-        await deliver(sink, replies, self._engine.attach_thread)
+        failed = await deliver(sink, replies, self._engine.attach_thread)
+        if failed:
+            note = await self._keep(delivery, failed)
+            if note and any(failure.dm for failure in failed):
+                await sink.note(note)  # a DM that failed: say so where they answered
 
     async def post(
         self, channel_id: int, thread_id: int | None, replies: list[Reply]
@@ -251,10 +284,28 @@ class Bridge:
         private: bool,
         placeholder: bool = True,
     ) -> None:
-        replies = await self._handle(incoming)
         sink = InteractionSink(interaction, private=private, placeholder=placeholder)
-        await deliver(sink, replies, self._engine.attach_thread)
-        await sink.finish()
+        note: str | None = None
+        try:
+            replies = await self._handle(incoming)
+            failed = await deliver(sink, replies, self._engine.attach_thread)
+            if failed:
+                note = await self._keep(_delivery_of(incoming), failed)
+                note = note or self.translator(incoming.locale)(SOMETHING_WRONG)
+        finally:  # whatever happened, "thinking…" ends
+            await sink.finish(note)
+
+    async def _keep(self, delivery: Delivery, failed: list[Failure]) -> str | None:
+        """Undelivered replies are kept by the engine; returns its note for the user."""
+        reason = "; ".join(sorted({failure.reason for failure in failed}))
+        try:
+            notes = await self._engine.undelivered(
+                delivery, [failure.reply for failure in failed], reason
+            )
+        except Exception:
+            log.exception("could not keep %d undelivered replies", len(failed))
+            return None
+        return "\n".join(note.text for note in notes) or None
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         try:
@@ -262,7 +313,7 @@ class Bridge:
         except Exception:
             log.exception("the engine failed on a message from %s", incoming.user)
             tr = self.translator(incoming.locale)
-            return [Reply(tr("Something went wrong. Please try again."), visibility="ephemeral")]
+            return [Reply(tr(SOMETHING_WRONG), visibility="ephemeral")]
 
     def _incoming(
         self,
@@ -270,7 +321,7 @@ class Bridge:
         *,
         text: str = "",
         action: str | None = None,
-        command: bool = False,
+        typed: Command | None = None,
         attachments: tuple[Attachment, ...] = (),
     ) -> Incoming:
         place = place_of(
@@ -287,7 +338,7 @@ class Bridge:
             is_dm=place.is_dm,
             is_admin=interaction.guild_id is not None and interaction.permissions.manage_guild,
             action=action,
-            command=command,
+            typed=typed,
             attachments=attachments,
         )
 
@@ -333,6 +384,10 @@ class Bridge:
 
 class _Unread(Exception):
     """An attachment that can't be read, with the user-facing reason."""
+
+
+def _delivery_of(incoming: Incoming) -> Delivery:
+    return Delivery(incoming.tenant, incoming.channel, incoming.thread, incoming.user)
 
 
 def _moved(incoming: Incoming, place: Place) -> Incoming:

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.bridge import Bridge
+from bot.adapters.discord.catchup import CatchUp
 from bot.adapters.discord.commands import PracticeCommands
 from bot.adapters.discord.translator import CommandTranslator
 from bot.adapters.discord.views import EngineButton
@@ -48,12 +49,25 @@ def intents() -> discord.Intents:
 
 
 class _Events(commands.Cog):
-    def __init__(self, bridge: Bridge) -> None:
+    def __init__(self, bridge: Bridge, catchup: CatchUp) -> None:
         self.bridge = bridge
+        self.catchup = catchup
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.bridge.on_message(message)
+        await self.catchup.on_message(message)
+
+    @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        self.catchup.on_disconnect()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        self.catchup.on_resumed()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        await self.catchup.on_ready()
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -65,6 +79,7 @@ class _Setup:
     `setup_hook`, which runs after login (the application id is known) and before the gateway."""
 
     router: Bridge
+    catchup: CatchUp
     translator: CommandTranslator
 
     async def on_message(self, message: discord.Message) -> None:
@@ -73,8 +88,9 @@ class _Setup:
     async def setup_hook(self) -> None:
         bot: commands.Bot = self  # type: ignore[assignment]
         bot.add_dynamic_items(EngineButton)
-        await bot.add_cog(_Events(self.router))
+        await bot.add_cog(_Events(self.router, self.catchup))
         await bot.add_cog(PracticeCommands(self.router))
+        bot.tree.on_error = self.router.on_command_error  # type: ignore[method-assign]
         await bot.tree.set_translator(self.translator)
         try:
             synced = await bot.tree.sync()

@@ -1,4 +1,6 @@
-"""The slash commands. Each one becomes the engine's command text; nothing is decided here.
+"""The slash commands. Each one becomes the engine's typed `Command` (never text that could be
+read as an answer); nothing is decided here: the engine checks the arguments and refuses a wrong
+one with the valid choices.
 
 Strings are English message ids, marked with `N_` for extraction: `CommandTranslator` localizes
 them from the engine's catalog when commands are synced.
@@ -14,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.bridge import Bridge
+from bot.engine.commands import Command
 from bot.i18n.catalog import N_
 
 AUTOCOMPLETE_LIMIT = 25
@@ -34,8 +37,11 @@ DELIVERIES = [
 ]
 
 
-def _words(*parts: str | int | None) -> str:
-    return " ".join(str(part).strip() for part in parts if part not in (None, ""))
+def _words(*parts: str | int | None) -> tuple[str, ...]:
+    """Options as the command's words, lower case (a topic of two words is two filters)."""
+    return tuple(
+        word.lower() for part in parts if part not in (None, "") for word in str(part).split()
+    )
 
 
 def _choices(values: list[str], current: str) -> list[app_commands.Choice[str]]:
@@ -78,10 +84,9 @@ class PracticeCommands(commands.Cog):
         self,
         interaction: discord.Interaction,
         topic: str | None = None,
-        difficulty: app_commands.Choice[str] | None = None,
+        difficulty: str | None = None,
     ) -> None:
-        text = _words("next", topic, difficulty.value if difficulty else None)
-        await self.bridge.on_command(interaction, text)
+        await self.bridge.on_command(interaction, Command("next", _words(topic, difficulty)))
 
     @practice.autocomplete("topic")
     async def _topic(
@@ -91,15 +96,15 @@ class PracticeCommands(commands.Cog):
 
     @app_commands.command(name="hint", description=N_("A hint for your open question"))
     async def hint(self, interaction: discord.Interaction) -> None:
-        await self.bridge.on_command(interaction, "hint", private=True)
+        await self.bridge.on_command(interaction, Command("hint"), private=True)
 
     @app_commands.command(name="reveal", description=N_("Show the reference answer"))
     async def reveal(self, interaction: discord.Interaction) -> None:
-        await self.bridge.on_command(interaction, "reveal")
+        await self.bridge.on_command(interaction, Command("reveal"))
 
     @app_commands.command(name="skip", description=N_("Drop your open question"))
     async def skip(self, interaction: discord.Interaction) -> None:
-        await self.bridge.on_command(interaction, "skip")
+        await self.bridge.on_command(interaction, Command("skip"))
 
     @interview.command(name="start", description=N_("Start a mock interview"))
     @app_commands.describe(questions=N_("How many questions (1-10)"), topic=N_("A topic, e.g. rag"))
@@ -110,8 +115,8 @@ class PracticeCommands(commands.Cog):
         topic: str | None = None,
     ) -> None:
         private = interaction.guild_id is not None  # interviews run in DMs; elsewhere a pointer
-        text = _words("interview start", questions, topic)
-        await self.bridge.on_command(interaction, text, private=private)
+        command = Command("interview", ("start", *_words(questions, topic)))
+        await self.bridge.on_command(interaction, command, private=private)
 
     @interview_start.autocomplete("topic")
     async def _interview_topic(
@@ -121,29 +126,34 @@ class PracticeCommands(commands.Cog):
 
     @interview.command(name="stop", description=N_("End your mock interview"))
     async def interview_stop(self, interaction: discord.Interaction) -> None:
-        await self.bridge.on_command(interaction, "interview stop")
+        await self.bridge.on_command(interaction, Command("interview", ("stop",)))
 
     @app_commands.command(name="stats", description=N_("Your scores"))
     async def stats(self, interaction: discord.Interaction) -> None:
-        await self.bridge.on_command(interaction, "stats")
+        await self.bridge.on_command(interaction, Command("stats"))
+
+    @app_commands.command(name="last", description=N_("Your last grade, and replies I owe you"))
+    async def last(self, interaction: discord.Interaction) -> None:
+        await self.bridge.on_command(interaction, Command("last"), private=True)
 
     @app_commands.command(name="leaderboard", description=N_("The top scores here"))
     @app_commands.describe(period=N_("Which scores count"))
     @app_commands.choices(period=PERIODS)
     async def leaderboard(
-        self, interaction: discord.Interaction, period: app_commands.Choice[str] | None = None
+        self, interaction: discord.Interaction, period: str | None = None
     ) -> None:
-        await self.bridge.on_command(interaction, _words("leaderboard", period and period.value))
+        await self.bridge.on_command(interaction, Command("leaderboard", _words(period)))
 
     @app_commands.command(name="ask", description=N_("Ask the question bank"))
     @app_commands.describe(question=N_("What you want to know"))
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        await self.bridge.on_command(interaction, _words("ask", question))
+        await self.bridge.on_command(interaction, Command("ask", rest=question.strip()))
 
     @app_commands.command(name="language", description=N_("The language I reply in"))
     @app_commands.describe(code=N_("A language code, e.g. es; empty lists them"))
     async def language(self, interaction: discord.Interaction, code: str | None = None) -> None:
-        await self.bridge.on_command(interaction, _words("language", code))
+        code = (code or "").strip().lower()
+        await self.bridge.on_command(interaction, Command("language", (code,) if code else ()))
 
     @language.autocomplete("code")
     async def _language(
@@ -154,7 +164,7 @@ class PracticeCommands(commands.Cog):
     @app_commands.command(name="appeal", description=N_("Ask for a re-grade of your last answer"))
     @app_commands.describe(reason=N_("Why the grade is wrong"))
     async def appeal(self, interaction: discord.Interaction, reason: str) -> None:
-        await self.bridge.on_command(interaction, _words("appeal", reason))
+        await self.bridge.on_command(interaction, Command("appeal", rest=reason.strip()))
 
     # ---- admins
 
@@ -163,21 +173,27 @@ class PracticeCommands(commands.Cog):
     async def daily_show(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await self.bridge.on_command(interaction, "daily show", private=True, channel=channel)
+        await self.bridge.on_command(
+            interaction, Command("daily", ("show",)), private=True, channel=channel
+        )
 
     @daily.command(name="on", description=N_("Turn the daily question on"))
     @app_commands.describe(channel=CHANNEL_HELP)
     async def daily_on(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await self.bridge.on_command(interaction, "daily on", private=True, channel=channel)
+        await self.bridge.on_command(
+            interaction, Command("daily", ("on",)), private=True, channel=channel
+        )
 
     @daily.command(name="off", description=N_("Turn the daily question off"))
     @app_commands.describe(channel=CHANNEL_HELP)
     async def daily_off(
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
-        await self.bridge.on_command(interaction, "daily off", private=True, channel=channel)
+        await self.bridge.on_command(
+            interaction, Command("daily", ("off",)), private=True, channel=channel
+        )
 
     @daily.command(name="set", description=N_("Set when and what the daily question is"))
     @app_commands.describe(
@@ -199,22 +215,22 @@ class PracticeCommands(commands.Cog):
         timezone: str | None = None,
         days: str | None = None,
         topics: str | None = None,
-        difficulty: app_commands.Choice[str] | None = None,
+        difficulty: str | None = None,
         language: str | None = None,
-        delivery: app_commands.Choice[str] | None = None,
+        delivery: str | None = None,
     ) -> None:
         settings = {
             "time": time,
             "tz": timezone,
             "days": days,
             "topics": topics,
-            "difficulty": difficulty.value if difficulty else None,
+            "difficulty": difficulty,
             "language": language,
-            "delivery": delivery.value if delivery else None,
+            "delivery": delivery,
         }
         pairs = [f"{key}={''.join(value.split())}" for key, value in settings.items() if value]
-        text = _words("daily set", " ".join(pairs))
-        await self.bridge.on_command(interaction, text, private=True, channel=channel)
+        command = Command("daily", ("set", *pairs))
+        await self.bridge.on_command(interaction, command, private=True, channel=channel)
 
     @daily_set.autocomplete("timezone")
     async def _timezone(
@@ -231,9 +247,12 @@ class PracticeCommands(commands.Cog):
     @bank.command(name="import", description=N_("Add questions from a Markdown or YAML file"))
     @app_commands.describe(file=N_("The question bank file"))
     async def bank_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        await self.bridge.on_command(interaction, "bank import", private=True, files=[file])
+        command = Command("bank", ("import",))
+        await self.bridge.on_command(interaction, command, private=True, files=[file])
 
     @bank.command(name="remove", description=N_("Remove one of this server's questions"))
     @app_commands.describe(question_id=N_("The question's id"))
     async def bank_remove(self, interaction: discord.Interaction, question_id: str) -> None:
-        await self.bridge.on_command(interaction, _words("bank remove", question_id), private=True)
+        question_id = question_id.strip()
+        command = Command("bank", ("remove", question_id), rest=question_id)
+        await self.bridge.on_command(interaction, command, private=True)

@@ -10,17 +10,22 @@
 A channel the bot is not in (a slash command in a private channel, or in a DM between two people)
 refuses `chat.postMessage`; when the event came with a `response_url`, the reply goes there,
 visible to the user only.
+
+Delivery is part of the outcome: a thread that refuses a reply (deleted, archived) gets it in its
+channel, and what Slack refuses every way is handed to the engine to keep, with the reason
+(`ConversationEngine.undelivered`); the user then gets a note, for their eyes only.
 """
 
 import logging
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import SlackMessage, render
-from bot.engine.engine import ConversationEngine
+from bot.engine.engine import ConversationEngine, Delivery
 from bot.engine.events import Reply
 
 log = logging.getLogger(__name__)
@@ -44,12 +49,42 @@ class Outbox:
     def __init__(self, engine: ConversationEngine) -> None:
         self._engine = engine
 
-    async def send(self, client: AsyncWebClient, place: Place, replies: list[Reply]) -> list[str]:
-        """Post `replies` in order; the timestamps of the public messages posted."""
+    async def send(
+        self,
+        client: AsyncWebClient,
+        place: Place,
+        replies: list[Reply],
+        *,
+        tenant: str | None = None,
+    ) -> list[str]:
+        """Post `replies` in order; the timestamps of the public messages posted. With the
+        user's `tenant`, a reply Slack refuses is kept by the engine; without it (a scheduled
+        post, which has its own retries), the error is raised."""
         posted: list[str] = []
+        failed: list[tuple[Reply, str]] = []
         for reply in replies:
-            posted += await self._send_one(client, place, reply)
+            try:
+                posted += await self._send_one(client, place, reply)
+            except (SlackApiError, aiohttp.ClientError, OSError) as exc:
+                if tenant is None or not place.user:
+                    raise
+                log.warning("Slack refused a reply in %s: %s", place.channel, _reason(exc))
+                failed.append((reply, _reason(exc)))
+        if failed and tenant is not None:
+            await self._keep(client, place, tenant, failed)
         return posted
+
+    async def _keep(
+        self, client: AsyncWebClient, place: Place, tenant: str, failed: list[tuple[Reply, str]]
+    ) -> None:
+        delivery = Delivery(tenant, place.channel, place.thread, place.user)
+        reason = "; ".join(sorted({why for _, why in failed}))
+        notes = await self._engine.undelivered(delivery, [reply for reply, _ in failed], reason)
+        for note in notes:
+            try:
+                await self._ephemeral(client, place, render(note)[0])
+            except (SlackApiError, aiohttp.ClientError, OSError) as exc:
+                log.warning("could not tell %s about an undelivered reply: %s", place.user, exc)
 
     async def _send_one(self, client: AsyncWebClient, place: Place, reply: Reply) -> list[str]:
         messages = render(reply)
@@ -94,10 +129,20 @@ class Outbox:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
-            if not self._fallback(exc, place):
+            if self._fallback(exc, place):
+                await _respond(place.response_url or "", message)
+                return None
+            if thread is None or exc.response.get("error") in UNREACHABLE:
                 raise
-            await _respond(place.response_url or "", message)
-            return None
+            # The thread refuses it (deleted, archived, locked): its channel takes it.
+            log.info("Slack refused a reply in a thread of %s; posting in the channel", channel)
+            response = await client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         return str(response["ts"])
 
     async def _ephemeral(self, client: AsyncWebClient, place: Place, message: SlackMessage) -> None:
@@ -143,3 +188,9 @@ async def dm_channel(client: AsyncWebClient, user: str) -> str:
 async def _respond(url: str, message: SlackMessage) -> None:
     webhook = AsyncWebhookClient(url)
     await webhook.send(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"slack: {exc.response.get('error')}"[:200]
+    return f"{type(exc).__name__}: {exc}"[:200]

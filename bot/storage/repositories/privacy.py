@@ -11,6 +11,7 @@ from bot.storage.models import (
     Interview,
     ReviewCard,
     Served,
+    UndeliveredReply,
     User,
 )
 from bot.storage.repositories.base import Store
@@ -39,6 +40,7 @@ class PrivacyRepository(Store):
             )
             await session.execute(delete(Attempt).where(Attempt.id.in_(attempts)))
             await session.execute(delete(ReviewCard).where(ReviewCard.user_id == user))
+            await session.execute(delete(UndeliveredReply).where(UndeliveredReply.user_id == user))
             served = select(Served.id).where(Served.user_id == user)
             await session.execute(
                 update(Served).where(Served.parent_id.in_(served)).values(parent_id=None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import and_, bindparam, null, or_, select
+from sqlalchemy import and_, bindparam, exists, null, or_, select
 
 from bot.storage.models import (
     ChannelConfig,
@@ -17,6 +17,7 @@ from bot.storage.models import (
     Served,
     ServedMode,
     ServedStatus,
+    UndeliveredReply,
     User,
 )
 from bot.storage.repositories.base import Store
@@ -24,8 +25,8 @@ from bot.storage.repositories.base import Store
 
 @cache
 def _state_query(in_thread: bool):
-    """The user, the channel's settings and the question open for the user here (in the thread,
-    else in the channel itself), in one SELECT."""
+    """The user, the channel's settings, the question open for the user here (in the thread,
+    else in the channel itself) and whether replies are owed to them, in one SELECT."""
     place = (
         Served.thread == bindparam("thread")
         if in_thread
@@ -41,8 +42,11 @@ def _state_query(in_thread: bool):
         Served.status == ServedStatus.OPEN,
         place,
     )
+    owed = exists().where(
+        UndeliveredReply.user_id == User.id, UndeliveredReply.delivered_at.is_(None)
+    )
     return (
-        select(User, ChannelConfig, Served)
+        select(User, ChannelConfig, Served, owed.label("owed"))
         .outerjoin(ChannelConfig, config)
         .outerjoin(Served, open_here)
         .where(User.tenant_id == bindparam("tenant"), User.external_id == bindparam("user"))
@@ -100,6 +104,7 @@ class TurnState:
     config: ChannelConfig | None  # the channel's settings (default language, daily question)
     served: Served | None  # the question open for the user here
     daily_post: DailyPost | None  # the daily post whose thread this is, if no question is open
+    owed: bool = False  # replies that never reached the user wait for them
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ class TurnRepository(Store):
             row = (await session.execute(_state_query(bool(thread)), where)).first()
             if row is None:
                 return None
-            user, config, served = row
+            user, config, served, owed = row
             if name and user.name != name:
                 return None
             post = None
@@ -127,7 +132,7 @@ class TurnRepository(Store):
                 if post is None:
                     params = {"tenant": tenant, "user_id": user.id, "channel": channel}
                     served = await session.scalar(_awaiting_thread_query(), params)
-        return TurnState(user, config, served, post)
+        return TurnState(user, config, served, post, bool(owed))
 
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
         """What `next` chooses from, in one read."""
