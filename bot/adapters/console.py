@@ -1,6 +1,8 @@
 """The terminal chat: one line in, the engine's replies out. Works with a pipe or a TTY.
 
-Buttons are shown as numbered options; typing the number presses the button.
+Buttons are shown as numbered options; typing the number presses the button. The numbers stay
+valid until a reply with buttons of its own replaces them, so a vote, `language xx` or `hint`
+in between doesn't take the card's choices away.
 """
 
 import asyncio
@@ -65,5 +67,7 @@ async def chat(
                 text="", user=user, tenant=CONSOLE_TENANT, user_name=user, action=button.action
             )
         replies = await engine.handle(incoming)
-        options = []
-        writer.replies(replies, options)
+        shown: list[Button] = []
+        writer.replies(replies, shown)
+        if shown:  # a new card: its numbers replace the last card's
+            options = shown

@@ -112,3 +112,16 @@ def test_a_short_line_is_not_cut():
     line = read_line(io.StringIO("hello\n"), terminal=True)
     assert line is not None and line.text == "hello" and not line.cut
     assert read_line(io.StringIO(""), terminal=False) is None
+
+
+async def test_a_cards_numbers_stay_valid_after_other_input(ingested_app: App):
+    # A grade card ([1] Show reference [2] Next question [3] 👍 [4] 👎): a vote, then "Next
+    # question"; on the next card, `language en`, then "Next question" again.
+    session = "next\nsome answer\n4\n2\nanother answer\nlanguage en\n2\n"
+    stdout = io.StringIO()
+    await run_console(ingested_app, io.StringIO(session), stdout)
+    output = stdout.getvalue()
+    assert "Thanks, your feedback on the grade is recorded." in output
+    assert "I'll reply in English from now on." in output
+    assert "No question is open" not in output
+    assert output.count("Reply with your answer.") == 3
