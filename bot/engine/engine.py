@@ -197,8 +197,9 @@ class ConversationEngine:
 
     async def _action(self, turn: Turn, action: str) -> list[Reply]:
         name, _, argument = action.partition(":")
-        if name == "next":
-            return await practice.next_question(turn, Command("next"))
+        if name == "next":  # "next", or "next:<served id>" on a card about that question
+            after = int(argument) if argument.isdigit() else None
+            return await practice.next_question(turn, Command("next"), after)
         access, tenant, user_id = turn.ctx.access, turn.tenant, turn.user.id
         if name in ON_QUESTION:
             served = await access.served(tenant, user_id, argument)
