@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 
+from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
 from bot.bank.service import BankService
@@ -97,6 +98,7 @@ class ConversationEngine:
         limiter: RateLimiter | None = None,
         on_message: Callable[[str], None] | None = None,
         machine_translator: MachineTranslator | None = None,
+        follow_up_rubrics: FollowUpRubrics | None = None,
     ) -> None:
         self.context = Context(
             bank=bank,
@@ -112,6 +114,7 @@ class ConversationEngine:
             machine=machine_translator,
             default_language=default_language,
             random=random.Random(seed),
+            follow_ups=follow_up_rubrics or FollowUpRubrics(),
         )
         self._locks = KeyedLocks()
         self._on_message = on_message

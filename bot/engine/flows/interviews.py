@@ -8,6 +8,7 @@ the cards' buttons move through it (the practice flows hand over to `skip`, `nex
 
 from dataclasses import replace
 
+from bot.bank.follow_ups import Rubric
 from bot.engine import render
 from bot.engine.commands import Command
 from bot.engine.context import Turn
@@ -189,7 +190,7 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
     if interview is None or served.interview_id != interview.id:
         return [reply]
     if served.parent_id is None and grade.missing:
-        follow_up = _follow_up(turn, served, grade)
+        follow_up, rubric = await _follow_up(turn, served, grade)
         if follow_up:
             child = await repo.serve(
                 tenant_id=served.tenant_id,
@@ -201,6 +202,7 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
                 interview_id=interview.id,
                 parent_id=served.id,
                 follow_up=follow_up,
+                follow_up_rubric=rubric.to_json(),
             )
             quoted = (follow_up,) if follow_up == grade.follow_up else ()  # the model's words
             # "Next question" on this card skips the follow-up.
@@ -233,10 +235,15 @@ async def advance(turn: Turn, interview: Interview) -> list[Reply]:
     return [await _serve(turn, interview.id, question_id, position, total)]
 
 
-def _follow_up(turn: Turn, served: Served, grade: Grade) -> str | None:
-    """From the LLM's grade when it wrote one, otherwise from the bank's follow-ups."""
+async def _follow_up(turn: Turn, served: Served, grade: Grade) -> tuple[str | None, Rubric]:
+    """From the LLM's grade when it wrote one, otherwise from the bank's follow-ups; with the
+    rubric it is graded against (its own, never the main question's)."""
+    ctx = turn.ctx
+    question = ctx.question(served.tenant_id, served.question_id)
     if grade.grader == "llm" and grade.follow_up:
-        return grade.follow_up
-    question = turn.ctx.question(served.tenant_id, served.question_id)
-    local = turn.ctx.localized(question, turn.language)
-    return local.follow_ups[0] if local.follow_ups else None
+        return grade.follow_up, await ctx.follow_ups.rubric(question, grade.follow_up, None)
+    local = ctx.localized(question, turn.language)
+    if not local.follow_ups:
+        return None, Rubric((), "", "derived")
+    # The bank's follow-up in English: what its rubric is made from.
+    return local.follow_ups[0], await ctx.follow_ups.rubric(question, question.follow_ups[0], 0)
