@@ -16,6 +16,7 @@ from bot.engine.events import Button, Incoming, Reply
 
 PROMPT = "> "
 CONSOLE_TENANT = "console"
+CONSOLE_CHANNEL = "console"
 
 
 async def chat(
@@ -43,6 +44,8 @@ async def chat(
     writer.line("interview-bot: type `help` for commands, `next` for a question, `quit` to leave.")
     await engine.release_notifications()
     options: list[Button] = []
+    # "You have an open question (Question 12)", with its card, when something is open.
+    writer.replies(await engine.open_work(CONSOLE_TENANT, user, CONSOLE_CHANNEL), options)
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -59,12 +62,19 @@ async def chat(
                     limit=f"{READ_LIMIT:,}",
                 )
             )
-        incoming = Incoming(text=text, user=user, tenant=CONSOLE_TENANT, user_name=user)
+        incoming = Incoming(
+            text=text, user=user, tenant=CONSOLE_TENANT, user_name=user, channel=CONSOLE_CHANNEL
+        )
         choice = text.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(options):
             button = options[int(choice) - 1]
             incoming = Incoming(
-                text="", user=user, tenant=CONSOLE_TENANT, user_name=user, action=button.action
+                text="",
+                user=user,
+                tenant=CONSOLE_TENANT,
+                user_name=user,
+                channel=CONSOLE_CHANNEL,
+                action=button.action,
             )
         replies = await engine.handle(incoming)
         shown: list[Button] = []

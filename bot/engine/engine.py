@@ -26,6 +26,7 @@ from bot.engine.flows import (
     daily,
     daily_config,
     interviews,
+    open_work,
     practice,
     progress,
 )
@@ -165,8 +166,16 @@ class ConversationEngine:
         await self.context.repo.attach_thread(served_id, thread)
 
     async def resume(self) -> int:
-        """After a restart: grade answers stored but never graded, queue provisional ones."""
-        return await answers.resume(self.context)
+        """After a restart: grade answers stored but never graded, queue provisional ones, and
+        tell users on chat platforms whose interview was interrupted (by DM)."""
+        count = await answers.resume(self.context)
+        await open_work.announce(self.context)
+        return count
+
+    async def open_work(self, tenant: str, user: str, channel: str) -> list[Reply]:
+        """What the user has open in `channel`, to say at start (the terminal chat); [] if
+        nothing is."""
+        return await open_work.summary(self.context, tenant, user, channel)
 
     # ---- routing
 

@@ -25,7 +25,8 @@ async def test_console_session_shows_a_question_a_grade_and_stats(ingested_app: 
     chart = next(line for line in output.splitlines() if line.startswith("  chart: "))
     image = await asyncio.to_thread(Path(chart.removeprefix("  chart: ")).read_bytes)
     assert image.startswith(b"\x89PNG")
-    assert output.count("Reply with your answer.") == 1  # nothing is read after `quit`
+    # The question left open, shown at start, then the next one; nothing is read after `quit`.
+    assert output.count("Reply with your answer.") == 2
     assert "  [1] Hint" in output  # buttons become numbered options
     assert not any(line.startswith("> ") for line in output.splitlines())  # no prompt on a pipe
 
@@ -125,3 +126,24 @@ async def test_a_cards_numbers_stay_valid_after_other_input(ingested_app: App):
     assert "I'll reply in English from now on." in output
     assert "No question is open" not in output
     assert output.count("Reply with your answer.") == 3
+
+
+async def test_start_says_what_is_still_open(ingested_app: App):
+    first = io.StringIO()
+    await run_console(ingested_app, io.StringIO("next\n"), first)
+    restarted = io.StringIO()
+    await run_console(ingested_app, io.StringIO("1\n"), restarted)  # the card's [1] Hint
+    output = restarted.getvalue()
+    assert "You have an open question (Question " in output
+    assert "Hint: think about" in output  # the card is shown again, so its numbers work
+    ended = io.StringIO()
+    await run_console(ingested_app, io.StringIO("skip\ninterview start 3\n"), ended)
+    assert "You have an open question" in ended.getvalue()
+    later = io.StringIO()
+    await run_console(ingested_app, io.StringIO(""), later)
+    assert "You have an interview at question 1 of 3." in later.getvalue()
+    assert "== Question 1 of 3 ==" in later.getvalue()
+    await run_console(ingested_app, io.StringIO("interview stop\n"), io.StringIO())
+    nothing = io.StringIO()
+    await run_console(ingested_app, io.StringIO(""), nothing)
+    assert "You have" not in nothing.getvalue()
