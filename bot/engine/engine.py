@@ -7,6 +7,7 @@ handled one at a time), the user row, the reply language, and dispatch to a flow
 
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
@@ -39,7 +40,8 @@ from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.regrade import RegradeQueue
 from bot.i18n.catalog import N_, Catalog, Translator
-from bot.i18n.detect import LanguageDetector, LanguageState
+from bot.i18n.detect import LanguageDetector, LanguageState, script_language
+from bot.i18n.hints import FUNCTION_WORDS
 from bot.i18n.locale import primary_language
 from bot.storage.models import DailyPost, ServedStatus, naive_utc
 from bot.storage.repositories.turns import TurnState
@@ -199,7 +201,31 @@ class ConversationEngine:
             return await daily.answer_daily(turn, post)
         if not text:
             return [Reply(turn.tr("Type `help` to see what I can do."))]
-        return [Reply(turn.tr("No question is open here. Type `next` for one, or `help`."))]
+        tr = self._written_in(turn)
+        return [Reply(tr("No question is open here. Type `next` for one, or `help`."))]
+
+    def _written_in(self, turn: Turn) -> Translator:
+        """For a reply to free text: the language the message is written in when detection can
+        tell (one message doesn't switch the user's language, but is answered in its own), unless
+        the user chose a language."""
+        ctx = self.context
+        state = LanguageState.from_dict(turn.user.language_state)
+        if ctx.detector is None or state.explicit:
+            return turn.tr
+        text = turn.incoming.text
+        detected = ctx.detector.detect(text)
+        if detected is None or detected == turn.language or detected not in ctx.catalog.languages:
+            return turn.tr
+        # One Latin-script message is often misread ("I'd like to practise…" as French): it
+        # counts only when unmistakable, or when it uses that language's own function words.
+        words = {word.lower() for word in re.findall(r"[^\W\d_]+", text)}
+        if not (
+            script_language(text) == detected
+            or ctx.detector.unmistakable(text, detected)
+            or words & FUNCTION_WORDS.get(detected, frozenset())
+        ):
+            return turn.tr
+        return ctx.translator(detected)
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
         flow = COMMANDS.get(command.name)
