@@ -1,6 +1,8 @@
 import asyncio
 import io
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -147,3 +149,54 @@ async def test_start_says_what_is_still_open(ingested_app: App):
     nothing = io.StringIO()
     await run_console(ingested_app, io.StringIO(""), nothing)
     assert "You have" not in nothing.getvalue()
+
+
+PIPED_SESSION = [
+    "ask What is attention dropout in Transformer models?",
+    "next",
+    "It is a kind of regularization.",
+    "4",  # 👎 on the grade card
+    "2",  # then its "Next question", after that other input
+    "skip",
+    "interview start 3",
+    "It helps the model in some cases.",  # a partial answer: a follow-up comes
+    "skip",  # skips the follow-up: question 2 of 3
+    "next",  # skips question 2: question 3 of 3
+    "It depends on the data.",
+    "I don't know.",  # the follow-up's answer, graded; then the scorecard
+]
+
+
+def test_a_piped_console_session_on_a_fresh_data_folder(cli_env):
+    """The terminal chat as a user drives it through a pipe, on a data folder of its own."""
+    script = Path(sys.executable).with_name("interview-bot")
+    # A fresh folder has no embedded bank until `ingest` (or, once the bank is embedded at
+    # start, nothing): `ask` below reads the Chroma store.
+    subprocess.run([str(script), "ingest"], capture_output=True, check=True, timeout=300)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DISCORD_", "SLACK_"))
+    }
+    done = subprocess.run(
+        [str(script), "console"],
+        input="\n".join(PIPED_SESSION) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    print(done.stdout)  # the transcript (pytest -s shows it)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "From the bank, question #1: What is attention dropout in Transformer models?" in out
+    assert "Thanks, your feedback on the grade is recorded." in out
+    assert "No question is open" not in out  # "2" pressed "Next question"
+    assert out.count("Reply with your answer.") == 2 + 3  # practice: 2, the interview: 3
+    interview = out[out.index("Mock interview: 3 questions.") :]
+    for step in ("Question 1 of 3", "Follow-up", "Skipped.", "Question 2 of 3", "Question 3 of 3"):
+        assert step in interview
+        interview = interview[interview.index(step) + len(step) :]
+    assert "== Your grade ==\nScore: 0/10" in interview  # "I don't know." to the follow-up
+    card = interview.split("== Interview scorecard ==")[1]
+    assert card.count("/10") >= 3 and "You answered all" not in card  # one was skipped
+    asked = [line for line in out.split("Mock interview")[1].splitlines() if "== Question" in line]
+    assert asked == [f"== Question {n} of 3 ==" for n in (1, 2, 3)]  # never out to practice

@@ -19,14 +19,17 @@ async def build_scorecard(turn: Turn, interview_id: int, *, stopped: bool = Fals
     served_rows = await repo.interview_served(interview_id)
     attempts = {a.served_id: a for a in await repo.attempts_for_served([s.id for s in served_rows])}
     rows, covered, missing = [], [], []
+    skipped = 0
     by_topic: defaultdict[str, list[float]] = defaultdict(list)
     for served in served_rows:
         if served.parent_id is not None:
             continue
         question = ctx.question(served.tenant_id, served.question_id)
         attempt = attempts.get(served.id)
-        if stopped and (attempt is None or attempt.score is None):
-            continue
+        if attempt is None or attempt.score is None:
+            if stopped:
+                continue
+            skipped += 1
         score = attempt.score if attempt and attempt.score is not None else 0.0
         rows.append(
             {
@@ -57,7 +60,7 @@ async def build_scorecard(turn: Turn, interview_id: int, *, stopped: bool = Fals
                     score=f"{best['score']:g}",
                 )
             )
-        if not stopped:
+        if not stopped and not skipped:
             strengths.append(tr("You answered all {count} questions to the end.", count=len(rows)))
         strengths.append(tr("You kept going under interview conditions, without the reference."))
     improvements = [tr("Cover: {point}", point=p) for _, p in sorted(missing)]
