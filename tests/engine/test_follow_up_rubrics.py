@@ -88,3 +88,13 @@ async def test_with_an_llm_the_follow_ups_rubric_is_written_by_it(ingested_app: 
     assert asked[1] == written
     assert "Covered:" in grade.text and written[0] in grade.text
     assert not any(point in grade.text for point in question.key_points)
+
+
+async def test_a_follow_ups_second_hint_names_its_own_point(started: App):
+    engine = build_engine(started)
+    question = started.bank.find("knowledge-distillation-llm")
+    await _follow_up_of(engine, "knowledge-distillation", question.key_points[0])
+    await engine.handle(say("hint"))
+    (second,) = await engine.handle(say("hint"))
+    assert "shrinks the soft-target gradients by about 1/T^2" in second.text
+    assert "at most 6/10" in second.text

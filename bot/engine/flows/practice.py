@@ -108,7 +108,12 @@ async def hint(turn: Turn, command: Command, served: Served | None = None) -> li
     if hints == 1:
         text = turn.tr("Hint: think about {ideas}.", ideas=", ".join(question.tags[:4]))
     else:
-        point = turn.ctx.localized(question, turn.language).key_points[0]
+        rubric = served.follow_up_rubric  # a follow-up's hint names one of its own points
+        point = (
+            rubric["key_points"][0]
+            if rubric and rubric.get("key_points")
+            else turn.ctx.localized(question, turn.language).key_points[0]
+        )
         text = turn.tr("Hint: a strong answer says that {point}", point=_lower_first(point))
     note = turn.tr("You can now score at most {max}/10.", max=f"{max_score(hints):g}")
     return [Reply(f"{text}\n{note}", visibility="ephemeral")]
