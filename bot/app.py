@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.loader import load_bank
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.progress import IngestProgress
@@ -138,6 +139,11 @@ class App:
                 MachineTranslator(self.chat, self.prompts, self.repository)
                 if self.chat is not None
                 else None
+            ),
+            follow_up_rubrics=(
+                FollowUpRubrics(self.chat, self.prompts)
+                if self.chat is not None and grading.uses_llm
+                else FollowUpRubrics()
             ),
         )
 

@@ -1,6 +1,8 @@
 """The terminal chat: one line in, the engine's replies out. Works with a pipe or a TTY.
 
-Buttons are shown as numbered options; typing the number presses the button.
+Buttons are shown as numbered options; typing the number presses the button. The numbers stay
+valid until a reply with buttons of its own replaces them, so a vote, `language xx` or `hint`
+in between doesn't take the card's choices away.
 """
 
 import asyncio
@@ -14,6 +16,7 @@ from bot.engine.events import Button, Incoming, Reply
 
 PROMPT = "> "
 CONSOLE_TENANT = "console"
+CONSOLE_CHANNEL = "console"
 
 
 async def chat(
@@ -41,6 +44,8 @@ async def chat(
     writer.line("interview-bot: type `help` for commands, `next` for a question, `quit` to leave.")
     await engine.release_notifications()
     options: list[Button] = []
+    # "You have an open question (Question 12)", with its card, when something is open.
+    writer.replies(await engine.open_work(CONSOLE_TENANT, user, CONSOLE_CHANNEL), options)
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -57,13 +62,22 @@ async def chat(
                     limit=f"{READ_LIMIT:,}",
                 )
             )
-        incoming = Incoming(text=text, user=user, tenant=CONSOLE_TENANT, user_name=user)
+        incoming = Incoming(
+            text=text, user=user, tenant=CONSOLE_TENANT, user_name=user, channel=CONSOLE_CHANNEL
+        )
         choice = text.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(options):
             button = options[int(choice) - 1]
             incoming = Incoming(
-                text="", user=user, tenant=CONSOLE_TENANT, user_name=user, action=button.action
+                text="",
+                user=user,
+                tenant=CONSOLE_TENANT,
+                user_name=user,
+                channel=CONSOLE_CHANNEL,
+                action=button.action,
             )
         replies = await engine.handle(incoming)
-        options = []
-        writer.replies(replies, options)
+        shown: list[Button] = []
+        writer.replies(replies, shown)
+        if shown:  # a new card: its numbers replace the last card's
+            options = shown

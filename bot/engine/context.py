@@ -7,6 +7,7 @@ see the router that dispatched them, so each can be read, and tested, on its own
 from dataclasses import dataclass, field
 from random import Random
 
+from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
 from bot.bank.service import BankService
@@ -56,6 +57,7 @@ class Context:
     default_language: str = "en"
     random: Random = field(default_factory=Random)
     machine_entries: dict[tuple[str, str], TranslatedEntry] = field(default_factory=dict)
+    follow_ups: FollowUpRubrics = field(default_factory=FollowUpRubrics)
 
     def __post_init__(self) -> None:
         self.access = Access(self.repo)

@@ -7,10 +7,12 @@ handled one at a time), the user row, the reply language, and dispatch to a flow
 
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 
+from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.models import Question
 from bot.bank.service import BankService
@@ -25,6 +27,7 @@ from bot.engine.flows import (
     daily,
     daily_config,
     interviews,
+    open_work,
     owed,
     practice,
     progress,
@@ -37,14 +40,17 @@ from bot.engine.validation import (
     MAX_ANSWER_CHARS,
     MAX_MESSAGE_CHARS,
     TOO_LONG,
-    problem,
     valid_action,
+)
+from bot.engine.validation import (
+    problem as answer_text_problem,
 )
 from bot.errors import UserError
 from bot.grading.grader import Grader
 from bot.grading.regrade import RegradeQueue
 from bot.i18n.catalog import N_, Catalog, Translator
-from bot.i18n.detect import LanguageDetector, LanguageState
+from bot.i18n.detect import LanguageDetector, LanguageState, script_language
+from bot.i18n.hints import FUNCTION_WORDS
 from bot.i18n.locale import primary_language
 from bot.storage.models import DailyPost, ServedStatus, naive_utc
 from bot.storage.repositories.turns import TurnState
@@ -105,6 +111,7 @@ class ConversationEngine:
         limiter: RateLimiter | None = None,
         on_message: Callable[[str], None] | None = None,
         machine_translator: MachineTranslator | None = None,
+        follow_up_rubrics: FollowUpRubrics | None = None,
     ) -> None:
         self.context = Context(
             bank=bank,
@@ -120,6 +127,7 @@ class ConversationEngine:
             machine=machine_translator,
             default_language=default_language,
             random=random.Random(seed),
+            follow_ups=follow_up_rubrics or FollowUpRubrics(),
         )
         self._locks = KeyedLocks()
         self._on_message = on_message
@@ -186,8 +194,16 @@ class ConversationEngine:
         await self.context.repo.attach_thread(served_id, thread)
 
     async def resume(self) -> int:
-        """After a restart: grade answers stored but never graded, queue provisional ones."""
-        return await answers.resume(self.context)
+        """After a restart: grade answers stored but never graded, queue provisional ones, and
+        tell users on chat platforms whose interview was interrupted (by DM)."""
+        count = await answers.resume(self.context)
+        await open_work.announce(self.context)
+        return count
+
+    async def open_work(self, tenant: str, user: str, channel: str) -> list[Reply]:
+        """What the user has open in `channel`, to say at start (the terminal chat); [] if
+        nothing is."""
+        return await open_work.summary(self.context, tenant, user, channel)
 
     # ---- routing
 
@@ -221,7 +237,31 @@ class ConversationEngine:
             return await daily.answer_daily(turn, post)
         if not text:
             return [Reply(turn.tr("Type `help` to see what I can do."))]
-        return [Reply(turn.tr("No question is open here. Type `next` for one, or `help`."))]
+        tr = self._written_in(turn)
+        return [Reply(tr("No question is open here. Type `next` for one, or `help`."))]
+
+    def _written_in(self, turn: Turn) -> Translator:
+        """For a reply to free text: the language the message is written in when detection can
+        tell (one message doesn't switch the user's language, but is answered in its own), unless
+        the user chose a language."""
+        ctx = self.context
+        state = LanguageState.from_dict(turn.user.language_state)
+        if ctx.detector is None or state.explicit:
+            return turn.tr
+        text = turn.incoming.text
+        detected = ctx.detector.detect(text)
+        if detected is None or detected == turn.language or detected not in ctx.catalog.languages:
+            return turn.tr
+        # One Latin-script message is often misread ("I'd like to practise…" as French): it
+        # counts only when unmistakable, or when it uses that language's own function words.
+        words = {word.lower() for word in re.findall(r"[^\W\d_]+", text)}
+        if not (
+            script_language(text) == detected
+            or ctx.detector.unmistakable(text, detected)
+            or words & FUNCTION_WORDS.get(detected, frozenset())
+        ):
+            return turn.tr
+        return ctx.translator(detected)
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
         flow = COMMANDS.get(command.name)
@@ -231,8 +271,9 @@ class ConversationEngine:
 
     async def _action(self, turn: Turn, action: str) -> list[Reply]:
         name, _, argument = action.partition(":")
-        if name == "next":
-            return await practice.next_question(turn, Command("next"))
+        if name == "next":  # "next", or "next:<served id>" on a card about that question
+            after = int(argument) if argument.isdigit() else None
+            return await practice.next_question(turn, Command("next"), after)
         access, tenant, user_id = turn.ctx.access, turn.tenant, turn.user.id
         if name in ON_QUESTION:
             served = await access.served(tenant, user_id, argument)
@@ -311,7 +352,7 @@ class ConversationEngine:
     def answer_problem(self, text: str, language: str | None = None) -> str | None:
         """Why `text` can't be an answer, in words (for a form that refuses it before sending),
         or None when it can."""
-        issue = problem(text)
+        issue = answer_text_problem(text)
         if issue is None:
             return None
         tr = self.translator(language or self.context.default_language)

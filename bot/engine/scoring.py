@@ -6,16 +6,21 @@ from bot.engine.context import Context
 from bot.storage.models import naive_utc
 from bot.storage.repositories.reviews import ReviewUpdate
 
-HINT_PENALTY = 0.2  # each hint lowers the attainable score by 20%
+# One rule for hints, which the hint's message and the score both follow: each hint lowers the
+# score the answer can reach by 2 points (at most 8/10 after one hint, 6/10 after two). It is a
+# cap, not a factor: an answer worth 5/10 is still worth 5/10 after two hints.
+HINT_CAP_STEP = 2.0
 MAX_HINTS = 2
 
 
 def max_score(hints: int) -> float:
-    return round(10 * max(0.0, 1 - HINT_PENALTY * hints), 1)
+    """The best score an answer can get after `hints` hints (what the hint message promises)."""
+    return max(0.0, 10.0 - HINT_CAP_STEP * hints)
 
 
 def apply_hints(score: float, hints: int) -> float:
-    return round(score * max(0.0, 1 - HINT_PENALTY * hints), 1)
+    """The grader's score held to `max_score(hints)`."""
+    return round(min(score, max_score(hints)), 1)
 
 
 def review_update(

@@ -110,6 +110,8 @@ class Served(Base):
     hints: Mapped[int] = mapped_column(default=0)
     interview_id: Mapped[int | None] = mapped_column(ForeignKey("interviews.id"))
     follow_up: Mapped[str | None] = mapped_column(Text)  # set when this asks a follow-up
+    # What the follow-up is graded against (`bot.bank.follow_ups.Rubric.to_json`).
+    follow_up_rubric: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("served_questions.id"))
     daily_post_id: Mapped[int | None] = mapped_column(ForeignKey("daily_posts.id"))
     served_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -72,7 +72,7 @@ async def test_interviews_run_in_direct_messages_only(started: App):
     (reply,) = await engine.handle(say("interview start", is_dm=False, channel="general"))
     assert "direct message" in reply.text
     await engine.handle(say("interview start 2"))
-    (stopped,) = await engine.handle(say("interview stop"))
+    stopped, _nothing_answered = await engine.handle(say("interview stop"))
     assert "Interview stopped" in stopped.text
 
 

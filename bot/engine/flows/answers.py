@@ -9,6 +9,7 @@ start, and provisional grades are re-graded in the background (`on_regraded`).
 
 import logging
 
+from bot.bank.follow_ups import Rubric, derive_rubric
 from bot.bank.models import Question
 from bot.engine import render
 from bot.engine.commands import Command
@@ -55,7 +56,6 @@ async def answer(turn: Turn, served: Served, text: str) -> list[Reply]:
     if question is None:
         await ctx.repo.close_served(served.id, ServedStatus.ANSWERED)
         raise TurnError(QUESTION_GONE)
-    key_points = await _missed_before(ctx, served)
     local = await ctx.local_question(question, turn.language)
     # Close the question and store the answer at once: two messages, or two instances, never
     # grade the same question twice, and a failure stores nothing and leaves it open.
@@ -71,9 +71,7 @@ async def answer(turn: Turn, served: Served, text: str) -> list[Reply]:
     )
     if attempt is None:
         return [Reply(turn.tr("That question was already answered. Type `next` for another."))]
-    grade, score = await grade_attempt(
-        turn, served, attempt, question=question, local=local, key_points=key_points
-    )
+    grade, score = await grade_attempt(turn, served, attempt, question=question, local=local)
     if grade is None:
         return [
             Reply(
@@ -96,13 +94,28 @@ async def answer(turn: Turn, served: Served, text: str) -> list[Reply]:
     return [reply]
 
 
-async def _missed_before(ctx: Context, served: Served) -> tuple[str, ...] | None:
-    """A follow-up probes what the first answer missed."""
-    if served.parent_id is None:
+def follow_up_request(
+    served: Served, question: Question, answer: str, language: str, owner: str
+) -> GradeRequest | None:
+    """A follow-up's grade request: against its own rubric (stored when it was asked; derived
+    from the reference for a follow-up asked before rubrics were stored)."""
+    if served.follow_up is None:
         return None
-    earlier = await ctx.repo.attempts_for_served([served.parent_id])
-    missing = (earlier[-1].grade or {}).get("missing") if earlier else None
-    return tuple(missing) if missing else None
+    rubric = (
+        Rubric.from_json(served.follow_up_rubric)
+        if served.follow_up_rubric
+        else derive_rubric(question, served.follow_up)
+    )
+    return GradeRequest(
+        question=served.follow_up,
+        reference=rubric.reference or question.reference,
+        key_points=rubric.key_points,
+        answer=answer,
+        language=language,
+        question_id=None,  # not the bank question's rubric: cached by its content instead
+        tenant=served.tenant_id,
+        owner=owner,
+    )
 
 
 async def grade_attempt(
@@ -112,27 +125,29 @@ async def grade_attempt(
     *,
     question: Question,
     local: Question,
-    key_points: tuple[str, ...] | None = None,
 ) -> tuple[Grade | None, float]:
     """Grade a stored answer. The stored attempt survives any grading failure."""
     ctx = turn.ctx
     translated = local is not question
-    question, related = await ctx.bank.grading_material(
-        question, served.tenant_id, related=ctx.grader.uses_llm
-    )
-    request = GradeRequest(
-        question=served.follow_up or question.question,
-        reference=question.reference,
-        key_points=key_points or tuple(question.key_points),
-        answer=attempt.answer,
-        language=turn.language,
-        question_id=question.id if key_points is None else None,
-        tenant=served.tenant_id,
-        extra_context=related,
-        local_key_points=tuple(local.key_points) if translated and key_points is None else None,
-        local_reference=local.reference if local.reference != question.reference else None,
-        owner=owner_of(turn.user.id),
-    )
+    owner = owner_of(turn.user.id)
+    request = follow_up_request(served, question, attempt.answer, turn.language, owner)
+    if request is None:
+        question, related = await ctx.bank.grading_material(
+            question, served.tenant_id, related=ctx.grader.uses_llm
+        )
+        request = GradeRequest(
+            question=question.question,
+            reference=question.reference,
+            key_points=tuple(question.key_points),
+            answer=attempt.answer,
+            language=turn.language,
+            question_id=question.id,
+            tenant=served.tenant_id,
+            extra_context=related,
+            local_key_points=tuple(local.key_points) if translated else None,
+            local_reference=local.reference if local.reference != question.reference else None,
+            owner=owner,
+        )
     try:
         grade = await ctx.grader.grade(request)
         score = await save(ctx, attempt, grade, hints=served.hints)
@@ -159,11 +174,15 @@ async def request_for(ctx: Context, attempt: Attempt) -> GradeRequest | None:
     served = await ctx.repo.served(attempt.served_id)
     if question is None or served is None or not attempt.answer:
         return None
+    owner = owner_of(attempt.user_id)
+    follow_up = follow_up_request(served, question, attempt.answer, attempt.language, owner)
+    if follow_up is not None:
+        return follow_up
     question, related = await ctx.bank.grading_material(
         question, attempt.tenant_id, related=ctx.grader.uses_llm
     )
     return GradeRequest(
-        question=served.follow_up or question.question,
+        question=question.question,
         reference=question.reference,
         key_points=tuple(question.key_points),
         answer=attempt.answer,

@@ -1,18 +1,23 @@
 """Mock interviews in a DM: n questions, at most one follow-up each, then a scorecard.
 
 All state is in the database (the interview row and its served questions), so a restarted bot
-resumes at the same question.
+resumes at the same question. While an interview runs in a place, `next`, `skip`, `reveal` and
+the cards' buttons move through it (the practice flows hand over to `skip`, `next_step` and
+`after_reveal`), never out of it into practice.
 """
 
-from collections import defaultdict
+from dataclasses import replace
 
+from bot.bank.follow_ups import Rubric
 from bot.engine import render
 from bot.engine.commands import Command
 from bot.engine.context import Turn
-from bot.engine.events import Reply
-from bot.engine.localize import in_language
+from bot.engine.events import Button, Reply
+from bot.engine.flows.scorecard import build_scorecard, render_scorecard
 from bot.grading.models import Grade
+from bot.i18n.catalog import N_
 from bot.storage.models import (
+    Interview,
     InterviewStatus,
     Served,
     ServedMode,
@@ -22,8 +27,9 @@ from bot.storage.models import (
 
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 10
-BAR_MEETS = 5.0
-BAR_EXCEEDS = 7.5
+MOVED_ON = N_(
+    "The interview has already moved on: you are at question {n} of {total}. Answer it, or `skip`."
+)
 
 
 async def command(turn: Turn, cmd: Command) -> list[Reply]:
@@ -34,12 +40,7 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
         interview = await repo.active_interview(turn.user.id, turn.incoming.channel)
         if interview is None:
             return [Reply(tr("No interview is running."))]
-        await repo.update_interview(
-            interview.id, status=InterviewStatus.STOPPED, finished_at=utcnow()
-        )
-        for served in await repo.interview_served(interview.id):
-            await repo.close_served(served.id, ServedStatus.SKIPPED)
-        return [Reply(tr("Interview stopped. Type `interview start` to begin a new one."))]
+        return await stop(turn, interview)
     if not turn.incoming.is_dm:
         return [
             Reply(
@@ -75,6 +76,25 @@ async def command(turn: Turn, cmd: Command) -> list[Reply]:
     return [intro, await _serve(turn, interview.id, questions[0].id, 0, len(questions))]
 
 
+async def stop(turn: Turn, interview: Interview) -> list[Reply]:
+    """End the interview early, with a scorecard of what was answered."""
+    repo = turn.ctx.repo
+    scorecard = await build_scorecard(turn, interview.id, stopped=True)
+    answered = bool(scorecard["questions"])
+    await repo.update_interview(
+        interview.id,
+        status=InterviewStatus.STOPPED,
+        finished_at=utcnow(),
+        scorecard=scorecard if answered else None,
+    )
+    for served in await repo.interview_served(interview.id):
+        await repo.close_served(served.id, ServedStatus.SKIPPED)
+    stopped = Reply(turn.tr("Interview stopped. Type `interview start` to begin a new one."))
+    if not answered:
+        return [stopped, Reply(turn.tr("Nothing was answered, so there is nothing to score."))]
+    return [stopped, render_scorecard(turn, scorecard)]
+
+
 async def _serve(
     turn: Turn, interview_id: int, question_id: str, position: int, total: int
 ) -> Reply:
@@ -93,14 +113,84 @@ async def _serve(
     return render.question_reply(turn.tr, local, served.id, heading=heading)
 
 
+async def _running(turn: Turn, served: Served) -> Interview | None:
+    """The active interview `served` belongs to, if it still runs."""
+    if served.mode != ServedMode.INTERVIEW or served.interview_id is None:
+        return None
+    interview = await turn.ctx.repo.active_interview(turn.user.id, served.channel)
+    return interview if interview is not None and interview.id == served.interview_id else None
+
+
+async def _open_step(turn: Turn, interview: Interview) -> Served | None:
+    """The interview's open question or follow-up, if any."""
+    rows = await turn.ctx.repo.interview_served(interview.id)
+    return next((row for row in reversed(rows) if row.status == ServedStatus.OPEN), None)
+
+
+def _moved_on(turn: Turn, interview: Interview) -> Reply:
+    total = len(interview.question_ids)
+    n = min(interview.position + 1, total)
+    return Reply(turn.tr(MOVED_ON, n=n, total=total), visibility="ephemeral")
+
+
+async def next_step(turn: Turn, after: int | None = None) -> list[Reply] | None:
+    """`next` (typed, or a card's button) while an interview runs here: what is open is skipped
+    and the interview goes on. `after` is the question a card's button was on: a button on a
+    card the interview has left behind changes nothing. None when no interview runs here."""
+    interview = await turn.ctx.repo.active_interview(turn.user.id, turn.incoming.channel)
+    if interview is None:
+        return None
+    current = await _open_step(turn, interview)
+    if after is not None and current is not None and after not in (current.id, current.parent_id):
+        return [_moved_on(turn, interview)]
+    if current is not None:
+        await turn.ctx.repo.close_served(current.id, ServedStatus.SKIPPED)
+    return await advance(turn, interview)
+
+
+async def skip(turn: Turn, served: Served) -> list[Reply] | None:
+    """`skip` on an interview's question or follow-up: the interview goes on. None when
+    `served` is not part of a running interview."""
+    interview = await _running(turn, served)
+    if interview is None:
+        return None
+    if not await turn.ctx.repo.close_served(served.id, ServedStatus.SKIPPED):
+        return [_moved_on(turn, interview)]
+    return [Reply(turn.tr("Skipped."), visibility="ephemeral"), *await advance(turn, interview)]
+
+
+async def after_reveal(
+    turn: Turn, served: Served, reference: Reply, *, was_open: bool
+) -> list[Reply] | None:
+    """The reference of an interview question. Shown for the open question, it ends that
+    question (scored 0) and the interview goes on; shown for an earlier one, its "Next question"
+    button moves on only from that question's follow-up. None outside a running interview."""
+    interview = await _running(turn, served)
+    if interview is None:
+        return None
+    if was_open:
+        return [replace(reference, buttons=()), *await advance(turn, interview)]
+    return [_next_after(turn, reference, served.id)]
+
+
+def _next_after(turn: Turn, reply: Reply, served_id: int) -> Reply:
+    """`reply` with its "Next question" button tied to the question it is about."""
+    buttons = tuple(
+        Button(f"next:{served_id}", turn.tr("Next question"), "primary")
+        if button.action == "next"
+        else button
+        for button in reply.buttons
+    )
+    return replace(reply, buttons=buttons)
+
+
 async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -> list[Reply]:
     repo = turn.ctx.repo
     interview = await repo.active_interview(turn.user.id, served.channel)
     if interview is None or served.interview_id != interview.id:
         return [reply]
-    replies = [reply]
     if served.parent_id is None and grade.missing:
-        follow_up = _follow_up(turn, served, grade)
+        follow_up, rubric = await _follow_up(turn, served, grade)
         if follow_up:
             child = await repo.serve(
                 tenant_id=served.tenant_id,
@@ -112,12 +202,22 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
                 interview_id=interview.id,
                 parent_id=served.id,
                 follow_up=follow_up,
+                follow_up_rubric=rubric.to_json(),
             )
             quoted = (follow_up,) if follow_up == grade.follow_up else ()  # the model's words
-            replies.append(
-                Reply(follow_up, title=turn.tr("Follow-up"), served_id=child.id, quoted=quoted)
-            )
-            return replies
+            # "Next question" on this card skips the follow-up.
+            return [
+                _next_after(turn, reply, served.id),
+                Reply(follow_up, title=turn.tr("Follow-up"), served_id=child.id, quoted=quoted),
+            ]
+    # The next question (or the scorecard) comes right below: no "Next question" button.
+    kept = tuple(button for button in reply.buttons if button.action != "next")
+    return [replace(reply, buttons=kept), *await advance(turn, interview)]
+
+
+async def advance(turn: Turn, interview: Interview) -> list[Reply]:
+    """The interview's next question, or its scorecard after the last one."""
+    repo = turn.ctx.repo
     position = interview.position + 1
     if position >= len(interview.question_ids):
         scorecard = await build_scorecard(turn, interview.id)
@@ -128,110 +228,22 @@ async def after_answer(turn: Turn, served: Served, grade: Grade, reply: Reply) -
             scorecard=scorecard,
             finished_at=utcnow(),
         )
-        replies.append(render_scorecard(turn, scorecard))
-        return replies
+        return [render_scorecard(turn, scorecard)]
     await repo.update_interview(interview.id, position=position)
-    replies.append(
-        await _serve(
-            turn,
-            interview.id,
-            interview.question_ids[position],
-            position,
-            len(interview.question_ids),
-        )
-    )
-    return replies
+    total = len(interview.question_ids)
+    question_id = interview.question_ids[position]
+    return [await _serve(turn, interview.id, question_id, position, total)]
 
 
-def _follow_up(turn: Turn, served: Served, grade: Grade) -> str | None:
-    """From the LLM's grade when it wrote one, otherwise from the bank's follow-ups."""
-    if grade.grader == "llm" and grade.follow_up:
-        return grade.follow_up
-    question = turn.ctx.question(served.tenant_id, served.question_id)
-    local = turn.ctx.localized(question, turn.language)
-    return local.follow_ups[0] if local.follow_ups else None
-
-
-async def build_scorecard(turn: Turn, interview_id: int) -> dict:
+async def _follow_up(turn: Turn, served: Served, grade: Grade) -> tuple[str | None, Rubric]:
+    """From the LLM's grade when it wrote one, otherwise from the bank's follow-ups; with the
+    rubric it is graded against (its own, never the main question's)."""
     ctx = turn.ctx
-    repo = ctx.repo
-    served_rows = await repo.interview_served(interview_id)
-    attempts = {a.served_id: a for a in await repo.attempts_for_served([s.id for s in served_rows])}
-    rows, covered, missing = [], [], []
-    by_topic: defaultdict[str, list[float]] = defaultdict(list)
-    for served in served_rows:
-        if served.parent_id is not None:
-            continue
-        question = ctx.question(served.tenant_id, served.question_id)
-        attempt = attempts.get(served.id)
-        score = attempt.score if attempt and attempt.score is not None else 0.0
-        rows.append(
-            {
-                "question": question.id,
-                "number": question.number,
-                "topic": question.topic,
-                "score": score,
-            }
-        )
-        by_topic[question.topic].append(score)
-        grade = (attempt.grade or {}) if attempt else {}
-        local = ctx.localized(question, turn.language)
-        covered += [(score, p) for p in in_language(grade.get("covered", []), question, local)]
-        missing += [
-            (score, p)
-            for p in in_language(grade.get("missing", question.key_points), question, local)
-        ]
-    average = sum(r["score"] for r in rows) / len(rows) if rows else 0.0
-    tr = turn.tr
-    strengths = [tr("You explained: {point}", point=p) for _, p in sorted(covered, reverse=True)]
-    if len(strengths) < 3:
-        best = max(rows, key=lambda r: r["score"], default=None)
-        if best:
-            strengths.append(
-                tr(
-                    "Your strongest answer was on {topic} ({score}/10).",
-                    topic=best["topic"],
-                    score=f"{best['score']:g}",
-                )
-            )
-        strengths.append(tr("You answered all {count} questions to the end.", count=len(rows)))
-        strengths.append(tr("You kept going under interview conditions, without the reference."))
-    improvements = [tr("Cover: {point}", point=p) for _, p in sorted(missing)]
-    if len(improvements) < 2:
-        improvements.append(tr("Give a concrete example or number to back each claim."))
-        improvements.append(tr("Say when a technique does not apply, not only when it does."))
-    verdict = "exceeds" if average >= BAR_EXCEEDS else "meets" if average >= BAR_MEETS else "below"
-    return {
-        "questions": rows,
-        "topics": {t: round(sum(v) / len(v), 1) for t, v in by_topic.items()},
-        "average": round(average, 1),
-        "strengths": strengths[:5],
-        "improvements": improvements[:5],
-        "verdict": verdict,
-    }
-
-
-def render_scorecard(turn: Turn, card: dict) -> Reply:
-    tr = turn.tr
-    verdicts = {
-        "below": tr("below the bar"),
-        "meets": tr("meets the bar"),
-        "exceeds": tr("exceeds the bar"),
-    }
-    lines = [
-        tr(
-            "Average: {average}/10, verdict: {verdict}",
-            average=f"{card['average']:g}",
-            verdict=verdicts[card["verdict"]],
-        )
-    ]
-    lines += [
-        f"  #{row['number']} {row['topic']}: {row['score']:g}/10" for row in card["questions"]
-    ]
-    lines.append(tr("By topic:"))
-    lines += [f"  {topic}: {score:g}/10" for topic, score in card["topics"].items()]
-    lines.append(tr("Strengths:"))
-    lines += [f"  + {item}" for item in card["strengths"]]
-    lines.append(tr("To improve:"))
-    lines += [f"  - {item}" for item in card["improvements"]]
-    return Reply("\n".join(lines), title=tr("Interview scorecard"), score=card["average"])
+    question = ctx.question(served.tenant_id, served.question_id)
+    if grade.grader == "llm" and grade.follow_up:
+        return grade.follow_up, await ctx.follow_ups.rubric(question, grade.follow_up, None)
+    local = ctx.localized(question, turn.language)
+    if not local.follow_ups:
+        return None, Rubric((), "", "derived")
+    # The bank's follow-up in English: what its rubric is made from.
+    return local.follow_ups[0], await ctx.follow_ups.rubric(question, question.follow_ups[0], 0)

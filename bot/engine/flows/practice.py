@@ -5,6 +5,7 @@ from bot.engine import render
 from bot.engine.commands import Command
 from bot.engine.context import Turn
 from bot.engine.events import Reply
+from bot.engine.flows import interviews
 from bot.engine.scoring import MAX_HINTS, max_score, review_update
 from bot.i18n.catalog import N_
 from bot.storage.models import AttemptStatus, Served, ServedMode, ServedStatus, naive_utc
@@ -35,8 +36,13 @@ async def topics(turn: Turn, command: Command) -> list[Reply]:
     return [Reply(turn.tr("Topics: {topics}", topics=", ".join(names)))]
 
 
-async def next_question(turn: Turn, command: Command) -> list[Reply]:
+async def next_question(turn: Turn, command: Command, after: int | None = None) -> list[Reply]:
+    """A practice question; inside a running interview, the interview's next step instead.
+    `after`: the question whose card's "Next question" button was pressed."""
     ctx = turn.ctx
+    moved = await interviews.next_step(turn, after)
+    if moved is not None:
+        return moved
     now = naive_utc(ctx.clock.now())
     history = await ctx.repo.practice_history(turn.tenant, turn.user.id, now)
     due = [] if command.args else _in_bank(turn, history.due)
@@ -102,7 +108,12 @@ async def hint(turn: Turn, command: Command, served: Served | None = None) -> li
     if hints == 1:
         text = turn.tr("Hint: think about {ideas}.", ideas=", ".join(question.tags[:4]))
     else:
-        point = turn.ctx.localized(question, turn.language).key_points[0]
+        rubric = served.follow_up_rubric  # a follow-up's hint names one of its own points
+        point = (
+            rubric["key_points"][0]
+            if rubric and rubric.get("key_points")
+            else turn.ctx.localized(question, turn.language).key_points[0]
+        )
         text = turn.tr("Hint: a strong answer says that {point}", point=_lower_first(point))
     note = turn.tr("You can now score at most {max}/10.", max=f"{max_score(hints):g}")
     return [Reply(f"{text}\n{note}", visibility="ephemeral")]
@@ -134,17 +145,22 @@ async def reveal(turn: Turn, command: Command, served: Served | None = None) -> 
         await ctx.repo.review(
             review_update(ctx, served.tenant_id, turn.user.id, served.question_id, 0.0)
         )
-    return [
-        Reply(
-            ctx.localized(question, turn.language).reference,
-            title=turn.tr("Reference answer"),
-            buttons=(render.Button("next", turn.tr("Next question"), "primary"),),
-        )
-    ]
+    reference = Reply(
+        ctx.localized(question, turn.language).reference,
+        title=turn.tr("Reference answer"),
+        buttons=(render.Button("next", turn.tr("Next question"), "primary"),),
+    )
+    in_interview = await interviews.after_reveal(
+        turn, served, reference, was_open=revealed is not None
+    )
+    return in_interview or [reference]
 
 
 async def skip(turn: Turn, command: Command, served: Served | None = None) -> list[Reply]:
     served = await _current(turn, served)
+    in_interview = await interviews.skip(turn, served) if served is not None else None
+    if in_interview is not None:
+        return in_interview
     if served is None or not await turn.ctx.repo.close_served(served.id, ServedStatus.SKIPPED):
         return [_private(turn.tr("No question is open. Type `next` for one."))]
     return [_private(turn.tr("Skipped. Type `next` for another question."))]

@@ -1,6 +1,7 @@
 """Mock interviews: the interview row and the questions served in it."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -39,6 +40,16 @@ class InterviewRepository(Store):
                     Interview.status == InterviewStatus.ACTIVE,
                 )
             )
+
+    async def active_interviews(self, since: datetime) -> Sequence[Interview]:
+        """Interviews still running that were started after `since`, oldest first."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(Interview)
+                .where(Interview.status == InterviewStatus.ACTIVE, Interview.created_at >= since)
+                .order_by(Interview.id)
+            )
+            return rows.all()
 
     async def update_interview(self, interview_id: int, **values: Any) -> None:
         async with self._session.begin() as session:

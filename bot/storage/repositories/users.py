@@ -44,6 +44,10 @@ class UserRepository(Store):
                 row.name = name
             return row
 
+    async def user_by_id(self, user_id: int) -> User | None:
+        async with self._session() as session:
+            return await session.get(User, user_id)
+
     async def external_id(self, user_id: int) -> str:
         async with self._session() as session:
             row = await session.get(User, user_id)
