@@ -232,12 +232,13 @@ class BankService:
         self, question: Question, tenant: str, *, related: bool
     ) -> tuple[Question, tuple[str, ...]]:
         """The entry as the store holds it (tenant-scoped) and, if asked, related entries as
-        context for the LLM grader. Without the store, the entry in hand and no context. It
-        doesn't wait for a first run's indexing (seconds): meanwhile, what is indexed so far."""
+        context for the LLM grader. Without the store, or while the bank is being indexed
+        at start, the entry in hand (the same text) and no context."""
         key = (tenant, question.id, related)
         if key in self._material:
             return self._material[key]
-        indexed = not self._syncing or self._synced.is_set()  # else what is there so far
+        if self._syncing and not self._synced.is_set():
+            return question, ()  # a first run's indexing (seconds): nothing to wait for it
         try:
             stored = await self.store.get(question.id, tenant) or question
             hits = (
@@ -249,7 +250,7 @@ class BankService:
             log.warning("bank store unavailable; grading %s without it", question.id)
             return question, ()
         material = stored, tuple(_context_entry(hit.question) for hit in hits)
-        if indexed and stored == question:  # up to date: keep it until the bank changes
+        if stored == question:  # the store is up to date: keep it until the bank changes
             self._material[key] = material
         return material
 

@@ -37,6 +37,7 @@ async def llm_app(tmp_path, model_dir, embedder, ingested_chroma, llm) -> AsyncI
     shutil.copytree(ingested_chroma, settings.resolved_chroma_path)
     app = App(settings, embedder=embedder)
     await app.start()
+    await app.bank.synced()  # until then, grading goes without the store (a first run)
     yield app
     await app.aclose()
 
