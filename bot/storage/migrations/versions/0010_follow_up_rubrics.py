@@ -19,5 +19,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("served_questions") as batch:
-        batch.drop_column("follow_up_rubric")
+    # Not a batch copy: on SQLite that drops and rebuilds served_questions, which the attempts'
+    # foreign keys refuse once there are answers. SQLite 3.35+ drops a column in place.
+    op.execute("ALTER TABLE served_questions DROP COLUMN follow_up_rubric")

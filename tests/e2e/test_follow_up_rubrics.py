@@ -1,8 +1,11 @@
 """A follow-up is graded against its own rubric, never the main question's key points: the
 bank's points for it, points the LLM writes when one is configured, or the part of the reference
-it is about."""
+it is about. Graded by the real offline grader, so these run on the model."""
 
 import re
+from collections.abc import AsyncIterator
+
+import pytest
 
 from bot.app import App
 from bot.engine.events import Incoming, Reply
@@ -19,6 +22,13 @@ RECURRENCE = (
     "D[i][j] = min(D[i-1][j] + 1, D[i][j-1] + 1, D[i-1][j-1] + (a_i != b_j)), with D[i][0] = i "
     "and D[0][j] = j. It takes O(m*n) time, and O(min(m, n)) memory if you keep only two rows."
 )
+
+
+@pytest.fixture
+async def started(ingested_app: App) -> AsyncIterator[App]:
+    await ingested_app.start()
+    yield ingested_app
+    await ingested_app.aclose()
 
 
 def say(text: str) -> Incoming:
