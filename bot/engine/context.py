@@ -123,6 +123,9 @@ class Turn:
     user: User
     language: str
     tr: Translator
+    # False when the turn's first read found no interview of the user's running in the channel:
+    # `next` then needn't look for one.
+    interviewing: bool = True
 
     @property
     def tenant(self) -> str:

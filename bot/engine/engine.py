@@ -166,7 +166,8 @@ class ConversationEngine:
             return [_private(tr("That button is no longer valid."))]
         # A typed command is no sample of how the user writes (and `/language` sets it itself).
         language = await self._language(state, incoming, detect=incoming.typed is None)
-        turn = Turn(ctx, incoming, state.user, language, ctx.translator(language))
+        tr = ctx.translator(language)
+        turn = Turn(ctx, incoming, state.user, language, tr, interviewing=state.interviewing)
         try:
             replies = await self._route(turn, state)
         except TurnError as exc:

@@ -98,6 +98,14 @@ async def test_turn_state_finds_the_question_open_where_the_message_came_from(re
     await repo.daily_posted(post.id, "m1", "daily-thread")
     daily = await repo.turn_state("t", "u1", None, "e", "daily-thread")
     assert (daily.served, daily.daily_post.id) == (None, post.id)
+    assert not here.interviewing
+    interview = await repo.start_interview(
+        tenant_id="t", user_id=user.id, channel="c", question_ids=["q1"]
+    )
+    assert (await repo.turn_state("t", "u1", None, "c", None)).interviewing
+    assert not (await repo.turn_state("t", "u1", None, "d", None)).interviewing
+    await repo.update_interview(interview.id, status="stopped")
+    assert not (await repo.turn_state("t", "u1", None, "c", None)).interviewing
 
 
 async def test_practice_history_lists_due_reviews_most_overdue_first(repo: Repository):

@@ -137,6 +137,8 @@ async def next_step(turn: Turn, after: int | None = None) -> list[Reply] | None:
     """`next` (typed, or a card's button) while an interview runs here: what is open is skipped
     and the interview goes on. `after` is the question a card's button was on: a button on a
     card the interview has left behind changes nothing. None when no interview runs here."""
+    if not turn.interviewing:  # the turn's first read looked already
+        return None
     interview = await turn.ctx.repo.active_interview(turn.user.id, turn.incoming.channel)
     if interview is None:
         return None

@@ -13,6 +13,8 @@ from sqlalchemy import and_, bindparam, exists, null, or_, select
 from bot.storage.models import (
     ChannelConfig,
     DailyPost,
+    Interview,
+    InterviewStatus,
     ReviewCard,
     Served,
     ServedMode,
@@ -26,7 +28,8 @@ from bot.storage.repositories.base import Store
 @cache
 def _state_query(in_thread: bool):
     """The user, the channel's settings, the question open for the user here (in the thread,
-    else in the channel itself) and whether replies are owed to them, in one SELECT."""
+    else in the channel itself), whether replies are owed to them and whether an interview of
+    theirs runs in the channel, in one SELECT."""
     place = (
         Served.thread == bindparam("thread")
         if in_thread
@@ -45,8 +48,13 @@ def _state_query(in_thread: bool):
     owed = exists().where(
         UndeliveredReply.user_id == User.id, UndeliveredReply.delivered_at.is_(None)
     )
+    interviewing = exists().where(
+        Interview.user_id == User.id,
+        Interview.channel == bindparam("channel"),
+        Interview.status == InterviewStatus.ACTIVE,
+    )
     return (
-        select(User, ChannelConfig, Served, owed.label("owed"))
+        select(User, ChannelConfig, Served, owed.label("owed"), interviewing.label("interviewing"))
         .outerjoin(ChannelConfig, config)
         .outerjoin(Served, open_here)
         .where(User.tenant_id == bindparam("tenant"), User.external_id == bindparam("user"))
@@ -105,6 +113,7 @@ class TurnState:
     served: Served | None  # the question open for the user here
     daily_post: DailyPost | None  # the daily post whose thread this is, if no question is open
     owed: bool = False  # replies that never reached the user wait for them
+    interviewing: bool = True  # False: no interview of the user's runs in this channel
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ class TurnRepository(Store):
             row = (await session.execute(_state_query(bool(thread)), where)).first()
             if row is None:
                 return None
-            user, config, served, owed = row
+            user, config, served, owed, interviewing = row
             if name and user.name != name:
                 return None
             post = None
@@ -132,7 +141,7 @@ class TurnRepository(Store):
                 if post is None:
                     params = {"tenant": tenant, "user_id": user.id, "channel": channel}
                     served = await session.scalar(_awaiting_thread_query(), params)
-        return TurnState(user, config, served, post, bool(owed))
+        return TurnState(user, config, served, post, bool(owed), bool(interviewing))
 
     async def practice_history(self, tenant: str, user_id: int, now: datetime) -> PracticeHistory:
         """What `next` chooses from, in one read."""
