@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import discord
 from discord.utils import escape_markdown
 
+from bot.adapters.discord.attachments import Unread, read_attachments
 from bot.adapters.discord.delivery import (
     ChannelSink,
     Failure,
@@ -26,12 +27,7 @@ from bot.adapters.discord.delivery import (
     PushSink,
     deliver,
 )
-from bot.adapters.discord.downloads import (
-    AttachmentDownloader,
-    DownloadFailed,
-    DownloadRefused,
-    DownloadTooLarge,
-)
+from bot.adapters.discord.downloads import AttachmentDownloader
 from bot.adapters.discord.render import render, thread_name
 from bot.adapters.discord.translator import language_of
 from bot.adapters.discord.views import ANSWER_ACTION, AnswerModal, answer_text
@@ -92,8 +88,8 @@ class Bridge:
             return
         tr = self.translator(interaction.locale)
         try:
-            attachments = await self._read(files, tr)
-        except _Unread as exc:
+            attachments = await read_attachments(self._downloads, files, tr)
+        except Unread as exc:
             sink = InteractionSink(interaction, private=private)
             replies = [Reply(str(exc), visibility="ephemeral")]
             failed = await deliver(sink, replies, self._engine.attach_thread)
@@ -148,9 +144,21 @@ class Bridge:
         text = answer_text(data)
         if not ANSWER_ACTION.fullmatch(action) or text is None:
             return
-        if not await self._defer(interaction, private=False):
-            return
         incoming = self._incoming(interaction, text=text, action=action)
+        if not await self._defer(interaction, private=False):
+            # The answer was typed and must not be lost: it is graded, and since this
+            # interaction can no longer be answered, the grade goes to the channel (public
+            # replies) or is kept for the user (the rest).
+            replies = await self._handle(incoming)
+            public = [reply for reply in replies if reply.visibility == "public"]
+            private = [r for r in replies if r.visibility != "public"]
+            await self.notify(_delivery_of(incoming), public)
+            if private:
+                unacknowledged = [
+                    Failure(r, "interaction not acknowledged", dm=True) for r in private
+                ]
+                await self._keep(_delivery_of(incoming), unacknowledged)
+            return
         await self._respond(interaction, incoming, private=False)
 
     # ---- messages
@@ -341,49 +349,6 @@ class Bridge:
             typed=typed,
             attachments=attachments,
         )
-
-    async def _read(
-        self, files: Sequence[discord.Attachment], tr: Translator
-    ) -> tuple[Attachment, ...]:
-        """Download the attachments; `_Unread` says, in the user's language, why one can't be
-        read (too large, not on Discord's CDN, a network error)."""
-        limit = self._downloads.limit
-        read = []
-        for file in files:
-            too_large = tr(
-                "{file} is larger than {limit} MB: split it into smaller files.",
-                file=file.filename,
-                limit=limit // (1024 * 1024),
-            )
-            if file.size > limit:  # declared too large: not even fetched
-                raise _Unread(too_large)
-            try:
-                read.append(Attachment(file.filename, await self._downloads.fetch(file.url)))
-            except DownloadTooLarge as exc:
-                raise _Unread(too_large) from exc
-            except DownloadRefused as exc:
-                log.warning("refused to download %s from %s", file.filename, exc)
-                raise _Unread(
-                    tr(
-                        "{file} was not downloaded: files are read only from Discord's file "
-                        "servers.",
-                        file=file.filename,
-                    )
-                ) from exc
-            except DownloadFailed as exc:
-                log.warning("could not download %s: %s", file.filename, exc)
-                raise _Unread(
-                    tr(
-                        "{file} could not be downloaded ({reason}). Please try again.",
-                        file=file.filename,
-                        reason=str(exc),
-                    )
-                ) from exc
-        return tuple(read)
-
-
-class _Unread(Exception):
-    """An attachment that can't be read, with the user-facing reason."""
 
 
 def _delivery_of(incoming: Incoming) -> Delivery:

@@ -20,6 +20,7 @@ HELP = N_("""Commands:
   interview start [n] [topic] a mock interview (in a direct message)
   interview stop              end it
   stats                       your scores
+  last                        your last grade, and replies I owe you
   leaderboard                 the top scores here
   language <code>             reply in this language (e.g. es)
   appeal <why>                ask for a re-grade of your last answer
