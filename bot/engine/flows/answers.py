@@ -118,6 +118,44 @@ def follow_up_request(
     )
 
 
+async def grade_request(
+    ctx: Context,
+    served: Served,
+    question: Question,
+    answer: str,
+    language: str,
+    user_id: int,
+    *,
+    local: Question | None = None,
+) -> GradeRequest:
+    """What an answer to `served` is graded against: a follow-up's own rubric, else the bank
+    entry as the store holds it (with related entries for an LLM). `local` is the question as
+    the user read it, when that was a translation."""
+    owner = owner_of(user_id)
+    follow_up = follow_up_request(served, question, answer, language, owner)
+    if follow_up is not None:
+        return follow_up
+    translated = local is not None and local is not question
+    question, related = await ctx.bank.grading_material(
+        question, served.tenant_id, related=ctx.grader.uses_llm
+    )
+    return GradeRequest(
+        question=question.question,
+        reference=question.reference,
+        key_points=tuple(question.key_points),
+        answer=answer,
+        language=language,
+        question_id=question.id,
+        tenant=served.tenant_id,
+        extra_context=related,
+        local_key_points=tuple(local.key_points) if translated else None,
+        local_reference=local.reference
+        if translated and local.reference != question.reference
+        else None,
+        owner=owner,
+    )
+
+
 async def grade_attempt(
     turn: Turn,
     served: Served,
@@ -128,26 +166,9 @@ async def grade_attempt(
 ) -> tuple[Grade | None, float]:
     """Grade a stored answer. The stored attempt survives any grading failure."""
     ctx = turn.ctx
-    translated = local is not question
-    owner = owner_of(turn.user.id)
-    request = follow_up_request(served, question, attempt.answer, turn.language, owner)
-    if request is None:
-        question, related = await ctx.bank.grading_material(
-            question, served.tenant_id, related=ctx.grader.uses_llm
-        )
-        request = GradeRequest(
-            question=question.question,
-            reference=question.reference,
-            key_points=tuple(question.key_points),
-            answer=attempt.answer,
-            language=turn.language,
-            question_id=question.id,
-            tenant=served.tenant_id,
-            extra_context=related,
-            local_key_points=tuple(local.key_points) if translated else None,
-            local_reference=local.reference if local.reference != question.reference else None,
-            owner=owner,
-        )
+    request = await grade_request(
+        ctx, served, question, attempt.answer, turn.language, turn.user.id, local=local
+    )
     try:
         grade = await ctx.grader.grade(request)
         score = await save(ctx, attempt, grade, hints=served.hints)
@@ -174,23 +195,8 @@ async def request_for(ctx: Context, attempt: Attempt) -> GradeRequest | None:
     served = await ctx.repo.served(attempt.served_id)
     if question is None or served is None or not attempt.answer:
         return None
-    owner = owner_of(attempt.user_id)
-    follow_up = follow_up_request(served, question, attempt.answer, attempt.language, owner)
-    if follow_up is not None:
-        return follow_up
-    question, related = await ctx.bank.grading_material(
-        question, attempt.tenant_id, related=ctx.grader.uses_llm
-    )
-    return GradeRequest(
-        question=question.question,
-        reference=question.reference,
-        key_points=tuple(question.key_points),
-        answer=attempt.answer,
-        language=attempt.language,
-        question_id=question.id,
-        tenant=attempt.tenant_id,
-        extra_context=related,
-        owner=owner_of(attempt.user_id),
+    return await grade_request(
+        ctx, served, question, attempt.answer, attempt.language, attempt.user_id
     )
 
 
