@@ -11,11 +11,12 @@ its own, in one batched model run:
   A point is covered when one unit supports it at `COVERED_AT` or more, so a sentence gets the
   same verdict whatever surrounds it.
 - **The score** is a logistic map (`score_model.py`, fitted by `bench/calibrate.py` on
-  human-graded answers) of a few features, chosen per language: the reference's token recall
-  (each content piece of the reference matched to the answer's on-topic units; pieces the
-  question contains earn nothing, so restating the question or padding scores nothing), the
-  mean key-point support (English), and plain cosine with the reference (other languages; it
-  costs one more model run).
+  human-graded answers) of a few features, chosen per language: for English, the reference's
+  token recall (each content piece of the reference matched to the answer's on-topic units;
+  pieces the question contains earn nothing, so restating the question or padding scores
+  nothing) and the mean key-point support; for other languages, plain cosine with the
+  reference (one more model run), token recall over every answer piece and sentence recall
+  (each reference unit's best answer unit).
 - **The ceiling**, for authored key points (the bank's rubric) in English: the score is at most
   10 x (2 x coverage + 0.05), coverage being the share of points clearly made
   (`coverage`): full marks need half of them.
@@ -55,7 +56,7 @@ COVERAGE_RAMP = 0.05
 # A unit counts towards the reference's recall when it supports some point at least this much.
 ON_TOPIC_AT = 0.25
 # Every feature the score model may use (`score_model.py` says which each language uses).
-FEATURES = ("recall", "key_points", "plain_cosine", "coverage")
+FEATURES = ("recall", "piece_recall", "unit_recall", "key_points", "plain_cosine", "coverage")
 
 
 def coverage(support: np.ndarray) -> float:
@@ -92,6 +93,7 @@ class _Side:
     reference_span: tuple[int, int]
     claim_vectors: np.ndarray  # [claims, dimension]: each claim's sentence vector
     reference_embedding: np.ndarray  # [dimension]: the whole reference, as plain cosine reads it
+    reference_units: np.ndarray  # [reference units, dimension]: each unit's sentence vector
     authored: bool  # key points written as a rubric, not derived from the reference's sentences
 
 
@@ -154,8 +156,17 @@ class OfflineGrader:
         similarity = alignment.similarity(side.targets, answer.matrix)
         support = self._support(side, answer, similarity)
         best_support = support.max(axis=1)
+        start, end = side.reference_span
         features = {
             "recall": self._recall(side, answer, similarity, support.max(axis=0)),
+            # Every reference piece matched to its most similar answer piece, anywhere.
+            "piece_recall": alignment.mean(similarity[start:end].max(axis=1))
+            if end > start
+            else 0.0,
+            # Each reference unit's best cosine with an answer unit.
+            "unit_recall": alignment.mean(
+                (side.reference_units @ answer.unit_vectors.T).max(axis=1)
+            ),
             "key_points": alignment.mean(best_support),
             "coverage": coverage(best_support),
         }
@@ -277,6 +288,7 @@ class OfflineGrader:
             reference_span=(spans[len(claims)][0], ends[-1]),
             claim_vectors=np.vstack([alignment.unit(p.pooled) for p in claim_pieces]),
             reference_embedding=self._embedder.embed([reference])[0],
+            reference_units=np.vstack([alignment.unit(p.pooled) for p in reference_pieces]),
             authored=bool(key_points) and points != list(derive_key_points(reference)),
         )
 

@@ -1,7 +1,9 @@
 """The offline grader's map from features to a 0-10 score: a small logistic model.
 
-`score = 10 · sigmoid(intercept + Σ weight · (feature − mean) / scale)`, monotone in its linear
-part and never clipped, so answers keep their order across the whole range. The score is then
+`score = 10 · sigmoid(intercept + Σ weight · (feature − mean) / scale) ** exponent`, monotone in
+its linear part and never clipped, so answers keep their order across the whole range. The
+exponent bends the map (above 1 it lowers the middle); for other languages it is chosen by
+grouped cross-validation on `train` (one group per question), English keeps 1. The score is then
 held to the coverage of authored key points: at most
 10 · (`coverage_slope` · coverage + `coverage_margin`).
 Without that ceiling an on-topic answer that is wrong scores like a typical SAF answer (about
@@ -28,6 +30,7 @@ class Coefficients:
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     intercept: float
+    exponent: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class ScoreModel:
                     scale=tuple(values["scale"]),
                     weights=tuple(values["weights"]),
                     intercept=float(values["intercept"]),
+                    exponent=float(values.get("exponent", 1.0)),
                 )
                 for language, values in data["languages"].items()
             },
@@ -67,6 +71,8 @@ class ScoreModel:
                     "scale": list(c.scale),
                     "weights": list(c.weights),
                     "intercept": c.intercept,
+                    # Written only when it bends the map, so a plain logistic stays as it was.
+                    **({"exponent": c.exponent} if c.exponent != 1.0 else {}),
                 }
                 for language, c in self.by_language.items()
             },
@@ -84,7 +90,7 @@ class ScoreModel:
             w * (features[name] - m) / s
             for name, w, m, s in zip(c.features, c.weights, c.mean, c.scale, strict=True)
         )
-        score = 10 / (1 + math.exp(-z)) if z > -700 else 0.0
+        score = 10 * (1 / (1 + math.exp(-z))) ** c.exponent if z > -700 else 0.0
         if not bounded or self.coverage_margin is None:
             return score
         ceiling = self.coverage_slope * features["coverage"] + self.coverage_margin
