@@ -54,6 +54,15 @@ async def settled(fake: FakeDiscord, interaction: FakeInteraction | None = None)
         await asyncio.sleep(0.05)
 
 
+async def stored(app: App, served_id: int) -> None:
+    """Wait (a while) for the answer to `served_id` to be stored: asking the next question
+    before then would race the answer, which a person doesn't do."""
+    for _ in range(300):
+        if any(a.served_id == served_id for a in await rows(app, Attempt)):
+            return
+        await asyncio.sleep(0.05)
+
+
 def delivered_grades(fake: FakeDiscord) -> set[int]:
     """Attempt ids of grades that reached Discord (their vote buttons name the attempt)."""
     found = set()
@@ -90,6 +99,7 @@ async def test_twenty_answers_while_a_third_of_calls_fail(
             )
             interactions.append(submit)
             await settled(fake, submit)
+        await stored(app, served.id)
         answered += 1
     fake.fail_randomly(0)
     for _ in range(200):  # the last answer may still be being graded
@@ -100,7 +110,9 @@ async def test_twenty_answers_while_a_third_of_calls_fail(
     assert answered == ANSWERS
     assert len(fake.chaos_failures) >= 20, "the faults must actually happen"
 
-    graded = [a.id for a in await rows(app, Attempt) if a.status == AttemptStatus.GRADED]
+    attempts = await rows(app, Attempt)
+    graded = [a.id for a in attempts if a.status == AttemptStatus.GRADED]
+    assert len(graded) == len(attempts) == ANSWERS  # every answer sent is stored and graded
     delivered = delivered_grades(fake) & set(graded)
     kept = [r for r in await rows(app, UndeliveredReply) if r.reply.get("score") is not None]
     missing = set(graded) - delivered
