@@ -54,15 +54,6 @@ async def settled(fake: FakeDiscord, interaction: FakeInteraction | None = None)
         await asyncio.sleep(0.05)
 
 
-async def stored(app: App, served_id: int) -> None:
-    """Wait (a while) for the answer to `served_id` to be stored: asking the next question
-    before then would race the answer, which a person doesn't do."""
-    for _ in range(300):
-        if any(a.served_id == served_id for a in await rows(app, Attempt)):
-            return
-        await asyncio.sleep(0.05)
-
-
 def delivered_grades(fake: FakeDiscord) -> set[int]:
     """Attempt ids of grades that reached Discord (their vote buttons name the attempt)."""
     found = set()
@@ -99,7 +90,6 @@ async def test_twenty_answers_while_a_third_of_calls_fail(
             )
             interactions.append(submit)
             await settled(fake, submit)
-        await stored(app, served.id)
         answered += 1
     fake.fail_randomly(0)
     for _ in range(200):  # the last answer may still be being graded
@@ -112,7 +102,9 @@ async def test_twenty_answers_while_a_third_of_calls_fail(
 
     attempts = await rows(app, Attempt)
     graded = [a.id for a in attempts if a.status == AttemptStatus.GRADED]
-    assert len(graded) == len(attempts) == ANSWERS  # every answer sent is stored and graded
+    # Every answer sent is stored and graded, even an answer form whose acknowledgement
+    # discord.py was still retrying when the next `/practice` arrived.
+    assert len(graded) == len(attempts) == ANSWERS
     delivered = delivered_grades(fake) & set(graded)
     kept = [r for r in await rows(app, UndeliveredReply) if r.reply.get("score") is not None]
     missing = set(graded) - delivered

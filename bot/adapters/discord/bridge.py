@@ -10,6 +10,7 @@ Every interaction is acknowledged first (deferred, within Discord's 3 seconds) a
 follow-ups, because almost anything may end up grading an answer.
 """
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -145,11 +146,15 @@ class Bridge:
         if not ANSWER_ACTION.fullmatch(action) or text is None:
             return
         incoming = self._incoming(interaction, text=text, action=action)
+        # The answer goes to the engine before the acknowledgement: a slow acknowledgement
+        # (discord.py retries a 5xx for seconds) must not let the user's next command overtake
+        # the answer and close its question first.
+        handling = asyncio.create_task(self._handle(incoming))
         if not await self._defer(interaction, private=False):
             # The answer was typed and must not be lost: it is graded, and since this
             # interaction can no longer be answered, the grade goes to the channel (public
             # replies) or is kept for the user (the rest).
-            replies = await self._handle(incoming)
+            replies = await handling
             public = [reply for reply in replies if reply.visibility == "public"]
             private = [r for r in replies if r.visibility != "public"]
             await self.notify(_delivery_of(incoming), public)
@@ -159,7 +164,7 @@ class Bridge:
                 ]
                 await self._keep(_delivery_of(incoming), unacknowledged)
             return
-        await self._respond(interaction, incoming, private=False)
+        await self._respond(interaction, incoming, private=False, handling=handling)
 
     # ---- messages
 
@@ -291,11 +296,14 @@ class Bridge:
         *,
         private: bool,
         placeholder: bool = True,
+        handling: asyncio.Task[list[Reply]] | None = None,
     ) -> None:
+        """Deliver the engine's replies (`handling`, when the engine already has the message)
+        through the interaction."""
         sink = InteractionSink(interaction, private=private, placeholder=placeholder)
         note: str | None = None
         try:
-            replies = await self._handle(incoming)
+            replies = await (handling or self._handle(incoming))
             failed = await deliver(sink, replies, self._engine.attach_thread)
             if failed:
                 note = await self._keep(_delivery_of(incoming), failed)
