@@ -588,9 +588,12 @@ async def test_a_wrong_token_stops_the_start(
     assert not fake.gateway_connections
 
 
-async def test_a_regrade_is_pushed_to_the_questions_thread(
+@contextlib.asynccontextmanager
+async def provisionally_graded(
     make_app: Callable[..., App], fake: FakeDiscord
-) -> None:
+) -> AsyncIterator[tuple[ScriptedLLM, str, RecordedRequest]]:
+    """A running bot whose LLM fails, and a thread answer that got a provisional grade; sets the
+    LLM honest (the re-grade follows) and yields it, the thread's messages path and that grade."""
     alice = fake.add_member("alice")["user"]
     async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
         app = make_app(
@@ -604,9 +607,16 @@ async def test_a_regrade_is_pushed_to_the_questions_thread(
             question = question_in(app, message["content"])
             await fake.dispatch_message(thread["id"], alice, " ".join(question.key_points))
             path = rf"/channels/{thread['id']}/messages"
-            provisional = await fake.wait_for_request("POST", path)
-            llm.mode = "honest"
-            pushed = await fake.wait_for_request("POST", path)
+            provisional = await fake.wait_for_request("POST", path, timeout=30)
+            yield llm, path, provisional
+
+
+async def test_a_regrade_is_pushed_to_the_questions_thread(
+    make_app: Callable[..., App], fake: FakeDiscord
+) -> None:
+    async with provisionally_graded(make_app, fake) as (llm, path, provisional):
+        llm.mode = "honest"
+        pushed = await fake.wait_for_request("POST", path)
 
     assert "may be updated" in text_of(provisional.json)
     (embed,) = pushed.json["embeds"]

@@ -21,12 +21,9 @@ from tests.e2e.test_discord import (
     assert_nobody_pinged,
     practice,
     question_in,
-    running,
     text_of,
 )
-from tests.fakes import grader_responders
 from tests.fakes.discord_server import EPHEMERAL, LOADING, FakeDiscord
-from tests.fakes.openai_server import ScriptedLLM
 
 no_errors, fake, data_dir, make_app, app, bot = (
     kit.no_errors,
@@ -111,25 +108,12 @@ async def test_a_grade_refused_everywhere_is_kept_and_handed_over_by_last(
 async def test_a_regrade_for_a_deleted_thread_goes_to_the_channel(
     make_app: Callable[..., App], fake: FakeDiscord
 ) -> None:
-    alice = fake.add_member("alice")["user"]
-    async with ScriptedLLM(mode="500", responder=grader_responders.honest) as llm:
-        app = make_app(
-            openai_base_url=llm.base_url,
-            llm_retry_max_wait=0,
-            llm_breaker_cooldown=0,
-            regrade_retry_seconds=0.05,
+    async with kit.provisionally_graded(make_app, fake) as (llm, path, _provisional):
+        fake.fail_next("POST", path, 404, UNKNOWN_CHANNEL, times=9)
+        llm.mode = "honest"
+        pushed = await fake.wait_for_request(
+            "POST", rf"/channels/{fake.channel['id']}/messages", timeout=30
         )
-        async with running(app, fake):
-            message, thread = await practice(fake, alice)
-            question = question_in(app, message["content"])
-            await fake.dispatch_message(thread["id"], alice, " ".join(question.key_points))
-            path = rf"/channels/{thread['id']}/messages"
-            await fake.wait_for_request("POST", path, timeout=30)  # the provisional grade
-            fake.fail_next("POST", path, 404, UNKNOWN_CHANNEL, times=9)
-            llm.mode = "honest"
-            pushed = await fake.wait_for_request(
-                "POST", rf"/channels/{fake.channel['id']}/messages", timeout=30
-            )
 
     assert "re-graded by the AI grader" in text_of(pushed.json)
     assert_nobody_pinged(fake)
