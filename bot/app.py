@@ -20,7 +20,6 @@ from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.loader import load_bank
 from bot.bank.machine_translation import MachineTranslator
-from bot.bank.progress import IngestProgress
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
 from bot.clock import SystemClock
@@ -65,15 +64,20 @@ class App:
         self._migrated = False
         self._warm_up: asyncio.Task[None] | None = None
         self._bank_tasks: list[asyncio.Task[None]] = []
+        self._store_opening: asyncio.Task[None] | None = None
         self._closers: list[Callable[[], Awaitable[object]]] = []
 
     @cached_property
     def embedder(self) -> OnnxEmbedder:
         if self._embedder is not None:
             return self._embedder
-        return OnnxEmbedder(
-            self.settings.embedding_model_dir, batch_size=self.settings.embedding_batch_size
+        embedder = OnnxEmbedder(
+            self.settings.embedding_model_dir,
+            batch_size=self.settings.embedding_batch_size,
+            cache_dir=self.settings.model_cache_dir,
         )
+        self._closers.append(embedder.aclose)
+        return embedder
 
     @cached_property
     def store(self) -> BankStore:
@@ -210,13 +214,28 @@ class App:
             ) from exc
 
     async def start(self) -> None:
-        """Prepare storage and pick up work a previous run left. The bank is indexed into the
-        store in the background (searches wait for it), and other instances' imports are
-        picked up every BANK_RECHECK_SECONDS."""
+        """`prepare`, then `start_background`."""
+        await self.prepare()
+        self.start_background()
+
+    async def prepare(self) -> None:
+        """What serving needs: storage up to date, the bank loaded, and the work a previous run
+        left picked up. Searches from now on wait for the bank's indexing."""
         await self.prepare_storage()
         await self.bank.ensure_loaded()
         if not self._bank_tasks:
             self.bank.expect_sync()
+        await self.engine.resume()
+        if self._store_opening is None:  # /readyz needs it: it opens while the adapters start
+            self._store_opening = asyncio.create_task(self.store.open(), name="store-open")
+            self._closers.append(self._stop_store_opening)
+
+    def start_background(self) -> None:
+        """Work that readiness doesn't need, started once the adapters are up so it doesn't
+        slow them down: the bank indexed into the store (searches wait for it), other
+        instances' imports picked up every BANK_RECHECK_SECONDS, the LLM stack imported (it
+        takes seconds, in a thread, so the first answer doesn't wait) and re-grades resumed."""
+        if not self._bank_tasks:
             self._bank_tasks = [
                 asyncio.create_task(self._sync_bank(), name="bank-sync"),
                 asyncio.create_task(
@@ -224,20 +243,24 @@ class App:
                 ),
             ]
             self._closers.append(self._stop_bank_tasks)
-        if self.chat is not None:
-            # Importing the LLM stack takes seconds: start it now in a thread, so neither
-            # readiness nor the first answer (with other events waiting for their ack) waits.
+        if self.chat is not None and self._warm_up is None:
             self._warm_up = asyncio.create_task(asyncio.to_thread(self.chat.warm_up))
         if self.grading.uses_llm:
             self.regrades.start()
-        await self.engine.resume()
 
     async def _sync_bank(self) -> None:
         if not self.show_progress:
             await self.bank.sync()
             return
+        from bot.bank.progress import IngestProgress  # rich: only in a terminal
+
         with IngestProgress() as progress:
             await self.bank.sync(progress)
+
+    async def _stop_store_opening(self) -> None:
+        if self._store_opening is not None:
+            self._store_opening.cancel()
+            await asyncio.gather(self._store_opening, return_exceptions=True)
 
     async def _stop_bank_tasks(self) -> None:
         tasks, self._bank_tasks = self._bank_tasks, []

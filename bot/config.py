@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.resources import resource_dir
 
 CHROMA_DEFAULT_MODEL_DIR = Path.home() / ".cache/chroma/onnx_models/all-MiniLM-L6-v2/onnx"
+MODEL_CACHE_DEFAULT_DIR = Path.home() / ".cache/interview-bot/models"
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,8 @@ class Settings(BaseSettings):
     bank_dir: Path = Field(default_factory=lambda: resource_dir("knowledge") / "questions")
     embedding_model_dir: Path | None = None
     embedding_batch_size: int = 32
+    # Where the embedding model's prepared copy is kept (bot/bank/model_cache.py).
+    model_cache_dir: Path = MODEL_CACHE_DEFAULT_DIR
     # How often an instance checks whether another one imported or removed bank entries.
     bank_recheck_seconds: float = Field(default=5.0, gt=0)
 

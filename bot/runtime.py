@@ -99,7 +99,7 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     """Run until `stop` is set; then close adapters and the HTTP server."""
     # Grades announced before the adapters listen (made while resuming) wait for them.
     app.engine.hold_notifications()
-    await app.start()
+    await app.prepare()
     web_app = web.Application()
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readiness(app, adapters))
@@ -117,6 +117,7 @@ async def serve(app: App, adapters: list[Adapter], stop: asyncio.Event) -> None:
     ]
     try:
         await asyncio.gather(*(_start(adapter) for adapter in adapters))
+        app.start_background()
         await app.engine.release_notifications()
         await stop.wait()
         log.info("shutting down")

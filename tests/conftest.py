@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,15 +34,30 @@ def model_dir() -> Path:
     return path.resolve()  # tests may chdir; a relative setting must keep working
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The prepared model copy of this run (bot/bank/model_cache.py), for the tests and the
+    bots they start in subprocesses: never the developer's own cache."""
+    path = tmp_path_factory.mktemp("model-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MODEL_CACHE_DIR", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
-def embedder(model_dir: Path) -> OnnxEmbedder:
+def embedder(model_dir: Path, model_cache_dir: Path) -> OnnxEmbedder:
     """One loaded model for the whole run; loading it per test would dominate the suite."""
-    return OnnxEmbedder(model_dir)
+    return OnnxEmbedder(model_dir, cache_dir=model_cache_dir)
 
 
 @pytest.fixture
-def settings(tmp_path: Path, model_dir: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path / "data", embedding_model_dir=model_dir)
+def settings(tmp_path: Path, model_dir: Path, model_cache_dir: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        embedding_model_dir=model_dir,
+        model_cache_dir=model_cache_dir,
+    )
 
 
 @pytest.fixture

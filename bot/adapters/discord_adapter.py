@@ -41,10 +41,12 @@ class DiscordAdapter:
     name = "discord"
 
     def __init__(
-        self, engine: ConversationEngine, settings: Settings, *, guild_ready_timeout: float = 0.5
+        self, engine: ConversationEngine, settings: Settings, *, guild_ready_timeout: float = 0.25
     ) -> None:
         """`guild_ready_timeout`: how long discord.py waits for more guilds after the last one
-        arrives before it reports ready (tests shorten it)."""
+        arrives before it reports ready; every start waits that long (tests shorten it).
+        Discord sends a bot's guilds right after READY; one that comes later is still added,
+        and its messages handled, when it does."""
         if settings.discord_token is None:
             raise ValueError("the Discord adapter needs DISCORD_TOKEN")
         self._token = settings.discord_token.get_secret_value()

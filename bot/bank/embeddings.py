@@ -5,26 +5,35 @@ padding (attention masks hide the padding) and is several times faster on chat-s
 ONNX Runtime's workers sleep between runs instead of spinning: the bot runs many short
 inferences on small shared machines, where spinning workers take the cores that the next run,
 the tokenizer and numpy need (on 2 cores it doubled the offline grader's p50).
+
+Memory: all model work runs on the embedder's one thread (each thread that runs it would keep a
+glibc heap of its own), batches are capped in padded tokens, and big buffers get their own
+mappings (`bot.memory`).
 """
 
 import asyncio
-import contextlib
-import ctypes
+import functools
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import numpy as np
 
+from bot.bank.model_cache import prepared_model
 from bot.config import CHROMA_DEFAULT_MODEL_DIR
 from bot.errors import ConfigError
+from bot.memory import map_big_buffers, return_freed_memory
 
 if TYPE_CHECKING:
     import onnxruntime
     from tokenizers import Encoding, Tokenizer
 
 MODEL_ID = "all-MiniLM-L6-v2"
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,8 +47,10 @@ class TokenVectors:
 
 
 MAX_TOKENS = 256
-# `token_vectors` puts a text in the current batch only if that adds at most this much padding.
+# A batch takes a text only if that adds at most this much padding...
 PADDING_SLACK = 32
+# ...and keeps the batch within this many padded tokens: activations grow with it.
+MAX_BATCH_TOKENS = 2048
 REQUIRED_FILES = ("model.onnx", "tokenizer.json")
 
 
@@ -73,15 +84,29 @@ class OnnxEmbedder:
     model_id = MODEL_ID
     dimension = 384
 
-    def __init__(self, model_dir: Path | None, *, batch_size: int = 32) -> None:
-        """`model_dir` None means Chroma's cache folder; it is resolved on first use."""
+    def __init__(
+        self, model_dir: Path | None, *, batch_size: int = 32, cache_dir: Path | None = None
+    ) -> None:
+        """`model_dir` None means Chroma's cache folder; it is resolved on first use.
+        `cache_dir`: where a prepared copy of the model is kept (see `model_cache`); None runs
+        the model as it is."""
         self._model_dir = model_dir
+        self._cache_dir = cache_dir
         self._batch_size = batch_size
         self._lock = threading.Lock()
         self._session: onnxruntime.InferenceSession | None = None
         self._run_options: onnxruntime.RunOptions | None = None
         self._tokenizer: Tokenizer | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
         self.texts_embedded = 0
+
+    async def call(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run model-bound `work` on the embedder's thread (one thread, one glibc heap)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, functools.partial(work, *args, **kwargs))
+
+    async def aclose(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
     def _load(self) -> tuple["onnxruntime.InferenceSession", "Tokenizer"]:
         with self._lock:
@@ -98,8 +123,11 @@ class OnnxEmbedder:
                 options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
                 options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                model = model_dir / "model.onnx"
+                if self._cache_dir is not None:
+                    model = prepared_model(model, self._cache_dir)
                 self._session = onnxruntime.InferenceSession(
-                    str(model_dir / "model.onnx"),
+                    str(model),
                     sess_options=options,
                     providers=["CPUExecutionProvider"],
                 )
@@ -109,7 +137,8 @@ class OnnxEmbedder:
                 run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
                 self._run_options = run_options
                 self._tokenizer = tokenizer
-                _return_freed_memory()
+                return_freed_memory()
+                map_big_buffers()
             return self._session, self._tokenizer
 
     def embed(self, texts: list[str], *, pad_to: int | None = None) -> np.ndarray:
@@ -119,12 +148,12 @@ class OnnxEmbedder:
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # Batching texts of similar length keeps padding, and so the work, small.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(texts)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self._batch_size):
-            batch = order[start : start + self._batch_size]
-            hidden, mask = self._run([texts[i] for i in batch], pad_to)
+        lengths = [pad_to or len(encoding.ids) for encoding in encodings]
+        for batch in self._length_batches(lengths):
+            hidden, mask = self._infer(session, [encodings[i] for i in batch], pad_to)
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             vectors[batch] = _normalise(pooled)
@@ -155,13 +184,15 @@ class OnnxEmbedder:
         return [result[index] for index in range(len(texts))]
 
     def _length_batches(self, lengths: list[int]) -> list[list[int]]:
-        """Indexes in batches of similar length, each padded by at most PADDING_SLACK tokens."""
+        """Indexes in batches of similar length: each padded by at most PADDING_SLACK tokens,
+        and at most MAX_BATCH_TOKENS in all."""
         batches: list[list[int]] = []
         for index in sorted(range(len(lengths)), key=lambda i: lengths[i]):
             batch = batches[-1] if batches else []
             # In ascending order the newcomer is the longest: the others would pad up to it.
             padding = sum(lengths[index] - lengths[i] for i in batch)
-            if batch and len(batch) < self._batch_size and padding <= PADDING_SLACK:
+            fits = (len(batch) + 1) * lengths[index] <= MAX_BATCH_TOKENS
+            if batch and len(batch) < self._batch_size and padding <= PADDING_SLACK and fits:
                 batch.append(index)
             else:
                 batches.append([index])
@@ -171,10 +202,6 @@ class OnnxEmbedder:
         """Word pieces per text, [CLS] and [SEP] included, after truncation."""
         _, tokenizer = self._load()
         return [len(encoding.ids) for encoding in tokenizer.encode_batch(texts)]
-
-    def _run(self, texts: list[str], pad_to: int | None) -> tuple[np.ndarray, np.ndarray]:
-        session, tokenizer = self._load()
-        return self._infer(session, tokenizer.encode_batch(texts), pad_to)
 
     def _infer(
         self,
@@ -198,15 +225,7 @@ class OnnxEmbedder:
         return outputs[0], mask
 
     async def aembed(self, texts: list[str]) -> np.ndarray:
-        return await asyncio.to_thread(self.embed, texts)
-
-
-def _return_freed_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc only). Loading the model parses
-    the 90 MB file into buffers that are freed once its weights are copied out, but glibc keeps
-    freed heap pages: about 30 MB of the process's RSS, for good."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter runs on
+        return await self.call(self.embed, texts)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from bot.bank.store import BankStore, IngestReport, Progress, SearchHit
 from bot.bank.tenants import BankRows, check_tenant
 from bot.bank.translations import BankTranslations
 from bot.errors import StoreUnavailable, UserError
+from bot.memory import return_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,7 @@ class BankService:
             embedded = sum(report.embedded for report in reports)
             if embedded:
                 log.info("bank: %d entries embedded into the store", embedded)
+                return_freed_memory()  # what the runs left in the heaps
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -6,6 +6,7 @@ share one collection; a `tenant` metadata field scopes them ("global" is everyon
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from bot.errors import StoreUnavailable
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+log = logging.getLogger(__name__)
 
 COLLECTION = "question_bank"
 # Told how far an ingest got: (tenant, entries embedded so far, entries to embed).
@@ -97,6 +100,14 @@ class BankStore:
         self._embedder = embedder
         self._collection: Collection | None = None
         self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Connect now, so that neither `/readyz` nor the first search waits for Chroma (its
+        import alone takes half a second). A failure is left for them to report."""
+        try:
+            await self._get_collection()
+        except Exception:
+            log.debug("bank store: opening failed; the first use will try again", exc_info=True)
 
     async def _get_collection(self) -> "Collection":
         async with self._lock:

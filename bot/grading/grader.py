@@ -12,7 +12,6 @@
 - Without an LLM, the offline grade is final.
 """
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -167,7 +166,7 @@ class GradingService:
                 await self._cache.put(request, version, model, judgement.verdict)
         rubric = _in_answer_language(request)
         offline = await self._offline.grade(rubric)
-        return await asyncio.to_thread(
+        return await self._offline.call(
             to_grade,
             request,
             judgement,

@@ -29,13 +29,13 @@ its own, in one batched model run:
 Deterministic, offline, and fast: the question's side is computed once and cached.
 """
 
-import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from bot.bank.embeddings import OnnxEmbedder
+from bot.bank.embeddings import OnnxEmbedder, P, T
 from bot.bank.keypoints import derive_key_points, split_clauses
 from bot.grading import alignment
 from bot.grading.models import Grade, GradeRequest, summary_feedback
@@ -122,7 +122,11 @@ class OfflineGrader:
         return self._model
 
     async def grade(self, request: GradeRequest) -> Grade:
-        return await asyncio.to_thread(self.grade_sync, request)
+        return await self._embedder.call(self.grade_sync, request)
+
+    async def call(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run work that embeds (through `sentence_support`, say) on the model's thread."""
+        return await self._embedder.call(work, *args, **kwargs)
 
     def grade_sync(self, request: GradeRequest) -> Grade:
         evidence = self.evidence(request)

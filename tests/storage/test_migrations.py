@@ -14,7 +14,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.slack.dedup import DatabaseClaims
-from bot.storage.database import MIGRATIONS, create_engine, migrate
+from bot.storage.database import (
+    MIGRATIONS,
+    create_engine,
+    current_revision,
+    head_revision,
+    migrate,
+)
 from bot.storage.repository import Repository
 from tests.conftest import reset_postgres
 
@@ -148,3 +154,28 @@ def _upgrade_to(revision: str, connection: Connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+def test_the_head_read_off_file_names_is_alembics_head():
+    """`migrate` skips Alembic when the database is at `head_revision()`: a migration named
+    against the `NNNN_what.py` convention would leave databases behind."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [head_revision()]
+
+
+async def test_a_database_one_revision_behind_is_brought_to_head(engine):
+    await migrate(engine)
+    async with engine.connect() as connection:
+        head = await connection.run_sync(current_revision)
+    assert head == head_revision()
+    await migrate_to(engine, "0009")
+    await migrate(engine)
+    async with engine.connect() as connection:
+        assert await connection.run_sync(current_revision) == head
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns("served_questions")}
+        )
+    assert "follow_up_rubric" in columns
