@@ -24,6 +24,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from bot.app import App
 from bot.bank.embeddings import OnnxEmbedder
 from bot.config import Settings
 from bot.grading.guard import InjectionGuard
@@ -107,7 +108,7 @@ async def honest_cost(model_dir: Path, embedder: OnnxEmbedder, tmp: Path) -> Non
 
 async def main() -> None:
     settings = Settings()
-    embedder = OnnxEmbedder(settings.embedding_model_dir)
+    embedder = App(settings).embedder  # as the bot runs it
     with tempfile.TemporaryDirectory() as tmp:
         await attacks(settings.embedding_model_dir, embedder, Path(tmp) / "attacks")
         saf_guard()

@@ -28,6 +28,7 @@ import numpy as np
 from rich.console import Console
 from rich.progress import track
 
+from bot.app import App
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.keypoints import derive_key_points
 from bot.bank.loader import load_bank
@@ -71,7 +72,7 @@ def main() -> None:
     if not args.saf.is_file():
         sys.exit(f"SAF not found at {args.saf}: see ../shared/data/saf/README.md")
     rows = [json.loads(line) for line in args.saf.read_text().splitlines() if line.strip()]
-    embedder = OnnxEmbedder(Settings().embedding_model_dir)
+    embedder = App(Settings()).embedder  # as the bot runs it
     grader = OfflineGrader(embedder)
     measured = _measure(rows, grader, embedder, args.features)
     model = fit(rows, measured)

@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.bank.embeddings import OnnxEmbedder
+from bot.app import App
 from bot.bank.loader import load_bank
 from bot.config import Settings
 from bot.grading.guard import InjectionGuard
@@ -47,7 +47,7 @@ def main() -> None:
             )
         )
     load_before = os.getloadavg()[0]
-    offline = OfflineGrader(OnnxEmbedder(settings.embedding_model_dir))
+    offline = OfflineGrader(App(settings).embedder)  # as the bot runs it
     start = time.perf_counter()
     offline.grade_sync(requests[0])
     cold_ms = (time.perf_counter() - start) * 1000

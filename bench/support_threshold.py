@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from rich.progress import track
 
-from bot.bank.embeddings import OnnxEmbedder
+from bot.app import App
 from bot.bank.keypoints import derive_key_points
 from bot.bank.loader import load_bank
 from bot.bank.text import split_sentences
@@ -146,7 +146,7 @@ def main() -> None:
     limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else None
     if not SAF.exists():
         sys.exit(f"SAF is not at {SAF}; see ../shared/data/saf/README.md")
-    grader = OfflineGrader(OnnxEmbedder(Settings().embedding_model_dir))
+    grader = OfflineGrader(App(Settings()).embedder)  # as the bot runs it
     rows = [json.loads(line) for line in SAF.read_text().splitlines() if line.strip()]
     fitted = {}
     for language in ("en", "de"):

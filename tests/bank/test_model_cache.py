@@ -19,11 +19,11 @@ TEXTS = [
 def test_the_prepared_copy_embeds_like_the_original_and_is_smaller(model_dir: Path, tmp_path: Path):
     original = OnnxEmbedder(model_dir).embed(TEXTS)
     prepared = OnnxEmbedder(model_dir, cache_dir=tmp_path).embed(TEXTS)
-    assert np.allclose(original, prepared, atol=1e-4)
-    assert (original * prepared).sum(axis=1).min() > 0.99999
+    assert np.allclose(original, prepared, atol=5e-3)
+    assert (original * prepared).sum(axis=1).min() > 0.9999
     (copy,) = tmp_path.glob(f"*/{PREPARED_NAME}")
-    # The word-embedding table (47 MB) is stored at half the size.
-    assert copy.stat().st_size < (model_dir / "model.onnx").stat().st_size - 20_000_000
+    # The word-embedding table (47 MB) is stored in a quarter of that.
+    assert copy.stat().st_size < (model_dir / "model.onnx").stat().st_size - 30_000_000
 
 
 def test_the_copy_is_made_once_and_reused(model_dir: Path, tmp_path: Path):
