@@ -244,9 +244,16 @@ class App:
             ]
             self._closers.append(self._stop_bank_tasks)
         if self.chat is not None and self._warm_up is None:
-            self._warm_up = asyncio.create_task(asyncio.to_thread(self.chat.warm_up))
+            self._warm_up = asyncio.create_task(self._warm_up_llm(self.chat), name="llm-warm-up")
         if self.grading.uses_llm:
             self.regrades.start()
+
+    async def _warm_up_llm(self, chat: ChatModel) -> None:
+        """Import the LLM stack once the store is open: both imports hold the interpreter, and
+        `/readyz` waits for the store."""
+        if self._store_opening is not None:
+            await asyncio.wait([self._store_opening])
+        await asyncio.to_thread(chat.warm_up)
 
     async def _sync_bank(self) -> None:
         if not self.show_progress:
@@ -336,7 +343,10 @@ class App:
     async def aclose(self) -> None:
         """Release what the parts built so far opened; safe to call more than once."""
         if self._warm_up is not None:
-            await self._warm_up  # a thread can't be cancelled; it ends on its own
+            if self._store_opening is not None and not self._store_opening.done():
+                self._warm_up.cancel()  # still waiting: no thread started yet
+            # A running thread can't be cancelled; it ends on its own.
+            await asyncio.gather(self._warm_up, return_exceptions=True)
             self._warm_up = None
         closers, self._closers = self._closers, []
         for close in reversed(closers):
