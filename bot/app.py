@@ -16,6 +16,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters import Adapter
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.loader import load_bank
@@ -274,6 +275,23 @@ class App:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+    def platform_adapters(self) -> list[Adapter]:
+        """Every adapter whose credentials are set, each with its daily poster registered."""
+        adapters: list[Adapter] = []
+        if self.settings.discord_token:
+            from bot.adapters.discord_adapter import DiscordAdapter
+
+            discord = DiscordAdapter(self.engine, self.settings)
+            self.scheduler.add_poster(discord.name, discord.post_daily)
+            adapters.append(discord)
+        if self.settings.slack_bot_token or self.settings.slack_client_id:
+            from bot.adapters.slack_adapter import SlackAdapter
+
+            slack = SlackAdapter(self.engine, self.settings, self.database)
+            self.scheduler.add_poster(slack.name, slack.post_daily)
+            adapters.append(slack)
+        return adapters
 
     @cached_property
     def prompts(self) -> PromptLibrary:

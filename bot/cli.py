@@ -130,9 +130,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     banner = None
     if args.command in (None, "run"):
-        from bot.runtime import configured_adapters, run
+        from bot.runtime import run
 
-        adapters = configured_adapters(app)
+        adapters = app.platform_adapters()
         if adapters:
             from bot.observability.logs import configure_logging
 

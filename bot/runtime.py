@@ -1,7 +1,7 @@
 """`interview-bot run`: every adapter whose credentials are set, one HTTP server, until SIGTERM.
 
-Each adapter has `start()` and `close()`, and may have `ready` (connected). The adapters are
-built here, where each one's daily-question poster is handed to the scheduler. The HTTP server
+Each adapter has `start()` and `close()`, and may have `ready` (connected); `App` builds them
+(`App.platform_adapters`). The HTTP server
 on `PORT` carries `/healthz` (liveness), `/readyz` (database writable, Chroma, Redis, LLM circuit,
 adapters; see `bot.observability.readiness`), `/metrics` (Prometheus) and whatever routes adapters
 add (Slack's `/slack/events` in HTTP mode).
@@ -16,40 +16,14 @@ import contextlib
 import logging
 import signal
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from aiohttp import web
 
+from bot.adapters import Adapter
 from bot.app import App
 from bot.observability.readiness import OK, chroma_state, database_state, llm_state, redis_state
 
 log = logging.getLogger(__name__)
-
-
-class Adapter(Protocol):
-    name: str
-
-    def add_routes(self, web_app: web.Application) -> None: ...
-    async def start(self) -> None: ...
-    async def close(self) -> None: ...
-
-
-def configured_adapters(app: App) -> list[Adapter]:
-    """Every adapter whose credentials are set, each with its daily poster registered."""
-    adapters: list[Adapter] = []
-    if app.settings.discord_token:
-        from bot.adapters.discord_adapter import DiscordAdapter
-
-        discord = DiscordAdapter(app.engine, app.settings)
-        app.scheduler.add_poster(discord.name, discord.post_daily)
-        adapters.append(discord)
-    if app.settings.slack_bot_token or app.settings.slack_client_id:
-        from bot.adapters.slack_adapter import SlackAdapter
-
-        slack = SlackAdapter(app.engine, app.settings, app.database)
-        app.scheduler.add_poster(slack.name, slack.post_daily)
-        adapters.append(slack)
-    return adapters
 
 
 SHUTDOWN_SECONDS = 8.0

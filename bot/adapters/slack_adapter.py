@@ -80,7 +80,7 @@ class SlackAdapter:
         self._started = False
         self._register()
 
-    # ---- lifecycle (bot.runtime.Adapter)
+    # ---- lifecycle (bot.adapters.Adapter)
 
     @property
     def bolt(self) -> AsyncApp:
