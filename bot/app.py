@@ -310,6 +310,9 @@ class App:
             api_key=key or "not-needed",  # local OpenAI-compatible servers ignore it
             timeout=settings.llm_timeout,
             max_attempts=settings.llm_max_attempts,
+            # Every attempt may take its full timeout: a slow local model set to 120 s still
+            # gets its retries (60 s at the defaults).
+            deadline=settings.llm_timeout * settings.llm_max_attempts,
             max_backoff=settings.llm_retry_max_wait,
             structured_method=settings.llm_structured_output,
         )

@@ -8,9 +8,9 @@ score.
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import from_json
 
 from bot.grading.models import GradeRequest
@@ -36,10 +36,27 @@ def _untitled(schema: dict[str, Any]) -> None:
         node.pop("title", None)
 
 
+def _within(low: int, high: int):
+    """A number the model gave outside [low, high], brought to the nearest bound. Grammar
+    converters (llama.cpp's among them) don't enforce a schema's minimum and maximum, so a small
+    model may write 11 or -1; retrying the whole call for that costs a user 10-30 s, while the
+    clamped value is harmless: code computes the score from verified evidence, not from it."""
+
+    def clamp(value: Any) -> Any:
+        return min(max(value, low), high) if isinstance(value, int | float) else value
+
+    return BeforeValidator(clamp)
+
+
+Criterion = Annotated[int, Field(ge=0, le=10), _within(0, 10)]
+
+
 class CoveredPoint(BaseModel):
     model_config = ConfigDict(json_schema_extra=_untitled)
 
-    point: int = Field(ge=1, le=MAX_KEY_POINTS)
+    # Unbounded when parsed: a number naming no key point is a rejected claim (`verdict.py`),
+    # not a failed call. The schema still tells the model the range.
+    point: int = Field(json_schema_extra={"minimum": 1, "maximum": MAX_KEY_POINTS})
     evidence: str
 
 
@@ -54,9 +71,9 @@ class LLMVerdict(BaseModel):
 
     model_config = ConfigDict(json_schema_extra=_untitled)
 
-    correctness: int = Field(ge=0, le=10)
-    completeness: int = Field(ge=0, le=10)
-    clarity: int = Field(ge=0, le=10)
+    correctness: Criterion
+    completeness: Criterion
+    clarity: Criterion
     covered: list[CoveredPoint]
     injection_suspected: bool
     feedback: str

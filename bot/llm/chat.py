@@ -46,7 +46,12 @@ class LLMUnavailable(Exception):
 
 
 class InvalidOutput(Exception):
-    """The model answered, but not with what the schema or our checks accept. Retried."""
+    """The model answered, but not with what the schema or our checks accept. Retried.
+    `detail` says what did not match, for the log (never the model's text itself)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 class CutOff(InvalidOutput):
@@ -158,7 +163,9 @@ class ChatModel:
             except openai.LengthFinishReasonError as exc:  # json_schema, cut at the cap
                 return salvaged(_choice_text(exc.completion), _completion_usage(exc.completion))
             except ValidationError as exc:  # the json_schema path validates inside the client
-                raise InvalidOutput(f"the model's reply did not match {schema.__name__}") from exc
+                raise InvalidOutput(
+                    f"the model's reply did not match {schema.__name__}", _mismatch(exc)
+                ) from exc
             raw = result.get("raw")
             usage = _usage(raw)
             parsed = result.get("parsed")
@@ -167,7 +174,10 @@ class ChatModel:
             if _finish_reason(raw) == "length":
                 return salvaged(_raw_text(raw), usage)
             self.tokens_used += usage.total
-            raise InvalidOutput(f"the model's reply did not match {schema.__name__}")
+            raise InvalidOutput(
+                f"the model's reply did not match {schema.__name__}",
+                _mismatch(result.get("parsing_error")),
+            )
 
         value, usage, attempts = await self._attempts(call)
         return Completion(value, usage.total, attempts, usage.prompt, truncated=truncated)
@@ -312,7 +322,20 @@ def _describe(exc: BaseException) -> str:
         if "ConnectError" in causes:
             return "connection refused"
         return "connection failed"
-    return "invalid output"
+    detail = exc.detail if isinstance(exc, InvalidOutput) else ""
+    return f"invalid output ({detail})" if detail else "invalid output"
+
+
+def _mismatch(error: BaseException | None) -> str:
+    """Where a reply failed the schema, without its content: "correctness: Input should be a
+    valid integer". A parse failure says only that it wasn't JSON; no tool call, that."""
+    causes = _chain(error) if error is not None else []
+    for cause in causes:
+        if isinstance(cause, ValidationError):
+            first = cause.errors(include_input=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "reply"
+            return f"{where}: {first['msg']}"[:MAX_DETAIL_CHARS]
+    return "not JSON" if causes else "no structured reply"
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

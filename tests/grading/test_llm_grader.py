@@ -495,3 +495,47 @@ async def test_a_server_that_crashes_is_reported_by_its_error_not_the_refusals_a
             await app.grading.regrade(request_for(dropout, GOOD))
     assert len(server.requests) == 1
     assert failure.value.reason == f"HTTP 500 ({CRASH_MESSAGE}), then connection refused"
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "function_calling"])
+async def test_numbers_out_of_range_are_brought_into_range_not_retried(
+    tmp_path, model_dir, embedder, dropout, mode
+):
+    """llama.cpp's grammars don't enforce minimum and maximum: a small model writes 12 or 0.
+    The grade still comes from the model in one call, and a point number naming no key point
+    is a rejected claim."""
+
+    def out_of_range(body):
+        verdict = grader_responders.honest(body)
+        verdict["correctness"], verdict["clarity"] = 12, -1
+        verdict["covered"].append({"point": 0, "evidence": verdict["covered"][0]["evidence"]})
+        return verdict
+
+    async with ScriptedLLM(responder=out_of_range) as server:
+        app = await make_app(tmp_path, model_dir, embedder, server, llm_structured_output=mode)
+        grade = await app.grading.regrade(request_for(dropout, GOOD))
+        await app.aclose()
+    assert len(server.requests) == 1
+    assert grade.grader == "llm" and not grade.provisional
+    assert (grade.criteria["correctness"], grade.criteria["clarity"]) == (10, 0)
+    assert EVIDENCE_REJECTED in grade.flags
+    assert 0 <= grade.score <= 10
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "function_calling"])
+async def test_a_reply_that_breaks_the_schema_is_reported_by_where_it_breaks(
+    tmp_path, model_dir, embedder, dropout, mode
+):
+    def wrong_type(body):
+        return {**grader_responders.honest(body), "covered": "all of them"}
+
+    async with ScriptedLLM(responder=wrong_type) as server:
+        app = await make_app(
+            tmp_path, model_dir, embedder, server, llm_max_attempts=2, llm_structured_output=mode
+        )
+        with pytest.raises(LLMUnavailable) as failure:
+            await app.grading.regrade(request_for(dropout, GOOD))
+        await app.aclose()
+    assert len(server.requests) == 2
+    assert failure.value.reason.startswith("invalid output (covered: Input should be a valid")
+    assert "all of them" not in failure.value.reason  # the model's text never reaches the log
