@@ -198,6 +198,11 @@ class OnnxEmbedder:
                 batches.append([index])
         return batches
 
+    def piece_ids(self, texts: list[str]) -> list[tuple[int, ...]]:
+        """Each text's word-piece ids (without [CLS]/[SEP]), after truncation; no model run."""
+        _, tokenizer = self._load()
+        return [tuple(encoding.ids[1:-1]) for encoding in tokenizer.encode_batch(texts)]
+
     def token_counts(self, texts: list[str]) -> list[int]:
         """Word pieces per text, [CLS] and [SEP] included, after truncation."""
         _, tokenizer = self._load()

@@ -37,15 +37,36 @@ def content_ids(pieces: TokenVectors) -> frozenset[int]:
     )
 
 
+def content_mask(pieces: TokenVectors, excluded: frozenset[int]) -> np.ndarray:
+    """Which of the pieces are content word pieces not in `excluded`."""
+    return np.array(
+        [
+            is_content(token) and piece_id not in excluded
+            for piece_id, token in zip(pieces.ids, pieces.tokens, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 def content_rows(pieces: TokenVectors, excluded: frozenset[int]) -> np.ndarray:
     """Vectors of the content word pieces not in `excluded`, in order (none: 0 rows)."""
-    keep = [
-        is_content(token) and piece_id not in excluded
-        for piece_id, token in zip(pieces.ids, pieces.tokens, strict=True)
-    ]
-    if not any(keep):
+    keep = content_mask(pieces, excluded)
+    if not keep.any():
         return np.zeros((0, OnnxEmbedder.dimension), dtype=np.float32)
-    return pieces.vectors[np.array(keep, dtype=bool)]
+    return pieces.vectors[keep]
+
+
+def content_piece_ids(pieces: TokenVectors, excluded: frozenset[int]) -> np.ndarray:
+    """The ids of `content_rows(pieces, excluded)`, row for row."""
+    return np.array(pieces.ids, dtype=np.int64)[content_mask(pieces, excluded)]
+
+
+def weighted_recall(targets: np.ndarray, weights: np.ndarray, pieces: np.ndarray) -> float:
+    """Each target row matched to its most similar row of `pieces`, averaged with `weights`."""
+    if not len(targets) or not len(pieces) or weights.sum() <= 0:
+        return 0.0
+    best = similarity(targets, pieces).max(axis=1).astype(np.float64)
+    return float((best * weights).sum() / weights.sum())
 
 
 def similarity(targets: np.ndarray, answer: np.ndarray) -> np.ndarray:

@@ -8,7 +8,9 @@ held to the coverage of authored key points: at most
 10 · (`coverage_slope` · coverage + `coverage_margin`).
 Without that ceiling an on-topic answer that is wrong scores like a typical SAF answer (about
 8.5): the features measure closeness to the reference, not correctness. With it, the score
-cannot contradict the "you covered k of n key points" the user reads. The coefficients
+cannot contradict the "you covered k of n key points" the user reads. Token recall
+weighs each reference word piece by its rarity (`PieceWeights`, inverse document frequency
+over the `train` answers), so "packet" counts for more than "use". The coefficients and weights
 are fitted by `bench/calibrate.py` on the `train` split of the SAF human-graded answers (never
 on its test splits) and stored in `offline_model.json`. English has its own features and
 coefficients; every other language uses the ones fitted on German, the only other language SAF
@@ -17,8 +19,11 @@ has.
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 MODEL_FILE = Path(__file__).with_name("offline_model.json")
 
@@ -34,10 +39,35 @@ class Coefficients:
 
 
 @dataclass(frozen=True)
+class PieceWeights:
+    """Inverse document frequency of word pieces: log((documents + 1) / (frequency + 1)). A
+    piece never seen in a document weighs the most: in a bank's own field, its terms."""
+
+    documents: int = 0
+    frequency: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def count(cls, documents: Iterable[Iterable[int]]) -> "PieceWeights":
+        """From each document's word-piece ids."""
+        frequency: dict[int, int] = {}
+        total = 0
+        for ids in documents:
+            total += 1
+            for piece in set(ids):
+                frequency[piece] = frequency.get(piece, 0) + 1
+        return cls(total, frequency)
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        top = self.documents + 1
+        return np.log(top / (np.array([self.frequency.get(int(i), 0) for i in ids]) + 1.0))
+
+
+@dataclass(frozen=True)
 class ScoreModel:
     by_language: dict[str, Coefficients]  # "en", and "other" for every other language
     coverage_margin: float | None = None  # None: no coverage ceiling
     coverage_slope: float = 1.0
+    piece_weights: dict[str, PieceWeights] = field(default_factory=dict)  # as `by_language`
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "ScoreModel":
@@ -60,6 +90,13 @@ class ScoreModel:
             },
             coverage_margin=data.get("coverage_margin"),
             coverage_slope=data.get("coverage_slope", 1.0),
+            piece_weights={
+                language: PieceWeights(
+                    values["documents"],
+                    {int(piece): count for piece, count in values["frequency"].items()},
+                )
+                for language, values in data.get("piece_weights", {}).items()
+            },
         )
 
     def to_dict(self) -> dict:
@@ -78,10 +115,22 @@ class ScoreModel:
             },
             "coverage_margin": self.coverage_margin,
             "coverage_slope": self.coverage_slope,
+            "piece_weights": {
+                language: {
+                    "documents": w.documents,
+                    "frequency": {str(piece): n for piece, n in sorted(w.frequency.items())},
+                }
+                for language, w in self.piece_weights.items()
+            },
         }
 
     def coefficients(self, language: str) -> Coefficients:
         return self.by_language["en" if language == "en" else "other"]
+
+    def weights_of(self, language: str, ids: np.ndarray) -> np.ndarray:
+        """Each word piece's weight in token recall (all 1 for a model without weights)."""
+        weights = self.piece_weights.get("en" if language == "en" else "other")
+        return weights.of(ids) if weights is not None else np.ones(len(ids))
 
     def score(self, features: dict[str, float], language: str, *, bounded: bool = False) -> float:
         """`bounded`: hold the score to the coverage ceiling (for authored key points only)."""

@@ -145,3 +145,41 @@ async def test_a_long_answer_is_graded_in_full(grading, dropout):
     grade = await grading.grade(ask(dropout, long_answer))
     assert len(grade.covered) >= 4
     assert grade == await grading.grade(ask(dropout, long_answer))
+
+
+def test_a_rare_reference_word_weighs_more_in_token_recall(embedder):
+    """Token recall weighs reference words by rarity in the answers the model was fitted on
+    (SAF: networking in English, shop visits in German): a term of the bank's own field,
+    which those answers never use, weighs the most."""
+    model = OfflineGrader(embedder).model
+    for language, common in (("en", "data"), ("de", "tank")):
+        [common_weight], [rare_weight] = (
+            model.weights_of(language, embedder.piece_ids([word])[0])
+            for word in (common, "attention")
+        )
+        assert rare_weight > 2 * common_weight > 0
+
+
+def test_an_answer_naming_the_references_key_term_scores_higher(embedder):
+    """Two answers of the same length that each repeat one word of the reference: the one that
+    names its key term outscores the one that repeats a common word."""
+    grader = OfflineGrader(embedder)
+    request = GradeRequest(
+        question="How does a receiver detect a corrupted frame?",
+        reference="The sender appends a checksum to the data, and the receiver recomputes it.",
+        key_points=(),
+        answer="",
+    )
+    scores = {
+        answer: grader.evidence(replace(request, answer=answer)).score
+        for answer in ("It uses a checksum.", "It uses the data.")
+    }
+    assert scores["It uses a checksum."] > scores["It uses the data."]
+
+
+def test_the_fitted_piece_weights_survive_a_round_trip():
+    from bot.grading.score_model import ScoreModel
+
+    model = ScoreModel.load()
+    again = ScoreModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again == model and model.piece_weights["en"].documents > 1000

@@ -55,11 +55,11 @@ def test_beats_plain_cosine_on_new_english_answers(saf, embedder: OnnxEmbedder):
 
 
 def test_beats_plain_cosine_on_new_german_answers(saf, embedder: OnnxEmbedder):
-    """German has its own features (plain cosine with word-piece and sentence recall). The
-    issue asks for 0.05 above cosine; this split measures 0.049, so the guard is 0.04."""
+    """German has its own features: plain cosine, and word pieces read in the whole answer,
+    weighted by rarity (bench/calibrate.py measures 0.070 above cosine on this split)."""
     rows = [r for r in saf if r["split"] == "unseen_answers" and r["language"] == "de"]
     ours, cosine, full_marks = _against_cosine(rows, embedder)
-    assert ours.pearson >= cosine.pearson + 0.04
+    assert ours.pearson >= cosine.pearson + 0.05
     assert np.mean(full_marks < 5) < 0.10
 
 
