@@ -2,19 +2,21 @@
 
 `score = 10 · sigmoid(intercept + Σ weight · (feature − mean) / scale) ** exponent`, monotone in
 its linear part and never clipped, so answers keep their order across the whole range. The
-exponent bends the map (above 1 it lowers the middle); for other languages it is chosen by
-grouped cross-validation on `train` (one group per question), English keeps 1. The score is then
-held to the coverage of authored key points: at most
-10 · (`coverage_slope` · coverage + `coverage_margin`).
-Without that ceiling an on-topic answer that is wrong scores like a typical SAF answer (about
-8.5): the features measure closeness to the reference, not correctness. With it, the score
-cannot contradict the "you covered k of n key points" the user reads. Token recall
-weighs each reference word piece by its rarity (`PieceWeights`, inverse document frequency
-over the `train` answers), so "packet" counts for more than "use". The coefficients and weights
-are fitted by `bench/calibrate.py` on the `train` split of the SAF human-graded answers (never
-on its test splits) and stored in `offline_model.json`. English has its own features and
-coefficients; every other language uses the ones fitted on German, the only other language SAF
-has.
+exponent bends the map (above 1 it lowers the middle); features and exponent are chosen by
+grouped cross-validation on `train` (one group per question), English never below 1.
+
+The score is then held to the coverage of authored key points: at most
+10 · (`coverage_slope` · coverage + `coverage_margin`). Without that ceiling an on-topic answer
+that is wrong scores like a typical SAF answer (about 8.5): the features measure closeness to
+the reference, not correctness. With it, the score cannot contradict the "you covered k of n
+key points" the user reads.
+
+Token recall weighs each reference word piece by its rarity (`PieceWeights`, inverse document
+frequency over the `train` answers), so a field's own terms count for more than "use".
+
+The coefficients and weights are fitted by `bench/calibrate.py` on the `train` split of the SAF
+human-graded answers (never on its test splits) and stored in `offline_model.json`. English has
+its own; every other language uses the ones fitted on German, the only other language SAF has.
 """
 
 import json
