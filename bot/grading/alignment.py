@@ -63,10 +63,15 @@ def content_piece_ids(pieces: TokenVectors, excluded: frozenset[int]) -> np.ndar
 
 def weighted_recall(targets: np.ndarray, weights: np.ndarray, pieces: np.ndarray) -> float:
     """Each target row matched to its most similar row of `pieces`, averaged with `weights`."""
-    if not len(targets) or not len(pieces) or weights.sum() <= 0:
+    if not len(targets) or not len(pieces):
         return 0.0
-    best = similarity(targets, pieces).max(axis=1).astype(np.float64)
-    return float((best * weights).sum() / weights.sum())
+    return weighted_mean(similarity(targets, pieces).max(axis=1), weights)
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """The mean of `values` with `weights`, in float64 (0.0 when nothing weighs)."""
+    total = float(weights.sum())
+    return float(values.astype(np.float64) @ weights / total) if total > 0 else 0.0
 
 
 def similarity(targets: np.ndarray, answer: np.ndarray) -> np.ndarray:

@@ -181,9 +181,7 @@ class OfflineGrader:
             "recall": self._recall(side, answer, similarity, support.max(axis=0)),
             # Every reference piece matched to its most similar answer piece, anywhere.
             "piece_recall": alignment.mean(reference_best),
-            "piece_recall_idf": float(reference_best @ weights / weights.sum())
-            if weights.sum() > 0
-            else 0.0,
+            "piece_recall_idf": alignment.weighted_mean(reference_best, weights),
             # Each reference unit's best cosine with an answer unit.
             "unit_recall": alignment.mean(
                 (side.reference_units @ answer.unit_vectors.T).max(axis=1)
