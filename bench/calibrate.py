@@ -48,8 +48,8 @@ from bot.grading.units import answer_units
 ROOT = Path(__file__).resolve().parents[1]
 SAF = ROOT.parent / "shared" / "data" / "saf" / "saf.jsonl"
 CALIBRATION = Path(__file__).with_name("data") / "calibration.jsonl"
-# The feature sets tried per language; the one with the best leave-one-question-out agreement
-# on `train` is kept (see README, Grading).
+# The feature sets tried per language; `_choose` keeps one by leave-one-question-out agreement
+# on `train` (see README, Grading).
 CANDIDATES = {
     "en": (
         ("recall", "key_points"),
@@ -75,10 +75,9 @@ COVERAGE_MARGIN = 0.05
 SMOKE_LANGUAGES = ("de", "es", "fr", "ja", "zh")  # a sample of the bank's translations
 SPLITS = ("unseen_answers", "unseen_questions")
 # What each answer is fitted against: its full reference, and the reference's first sentence
-# (`_first_sentence`). Choices are judged on the full reference only (`JUDGED_FORMS`): first
-# sentences are a rough stand-in for short references (in German often a heading's remains).
+# (`_first_sentence`). Choices are judged on the full reference only: first sentences are a
+# rough stand-in for short references (in German often what is left of a heading).
 REFERENCE_FORMS = ("full", "first")
-JUDGED_FORMS = ("full",)
 # Grouped CV r this close to the best counts as a tie (`_choose`).
 CV_NOISE = 0.005
 L2 = 1e-3
@@ -236,9 +235,9 @@ def _choose(language, rows, measured, index) -> tuple[tuple[str, ...], float]:
 class _Validated(NamedTuple):
     names: tuple[str, ...]
     exponent: float
-    r: float  # the mean over `JUDGED_FORMS`
-    full_marks_low: float  # share of 1.0s under 5/10, the worst judged form's
-    zeros_high: float  # share of 0s over 8/10, the worst judged form's
+    r: float
+    full_marks_low: float  # share of 1.0s under 5/10
+    zeros_high: float  # share of 0s over 8/10
 
 
 def _within_limits(result: _Validated) -> bool:
@@ -246,10 +245,12 @@ def _within_limits(result: _Validated) -> bool:
 
 
 def _cross_validate(names, rows, measured, index, language) -> list[_Validated]:
-    """Grouped cross-validation of one feature set, for each exponent in `EXPONENTS[language]`."""
+    """Grouped cross-validation of one feature set, for each exponent in `EXPONENTS[language]`,
+    judged against the full references (fitted against every form, as `fit` does)."""
     candidates = EXPONENTS[language]
-    predictions = {(g, form): [] for g in candidates for form in JUDGED_FORMS}
+    predictions: dict[float, list[float]] = {g: [] for g in candidates}
     human: list[float] = []
+    full = measured["full"]
     for question in sorted({rows[i]["question_id"] for i in index}):
         rest = [i for i in index if rows[i]["question_id"] != question]
         held = [i for i in index if rows[i]["question_id"] == question]
@@ -258,29 +259,18 @@ def _cross_validate(names, rows, measured, index, language) -> list[_Validated]:
         for gamma in candidates:
             bent = replace(c, exponent=gamma)
             scorer = ScoreModel({"en": bent, "other": bent})
-            for form in JUDGED_FORMS:
-                predictions[gamma, form].extend(
-                    0.0
-                    if measured[form][i]["non_answer"]
-                    else scorer.score(measured[form][i]["features"], "en")
-                    for i in held
-                )
+            predictions[gamma].extend(
+                0.0 if full[i]["non_answer"] else scorer.score(full[i]["features"], "en")
+                for i in held
+            )
     results = []
     truth = np.array(human)
     for gamma in candidates:
-        rs, lows, highs = [], [], []
-        for form in JUDGED_FORMS:
-            scores = np.array(predictions[gamma, form])
-            rs.append(agreement(scores.tolist(), human).pearson)
-            lows.append(np.mean(scores[truth == 1.0] < 5))
-            highs.append(np.mean(scores[truth == 0] > 8))
-        result = _Validated(names, gamma, float(np.mean(rs)), float(max(lows)), float(max(highs)))
-        results.append(result)
-        print(
-            f"    exponent {gamma}: grouped CV r {' / '.join(f'{r:.3f}' for r in rs)} "
-            f"(mean {result.r:.3f}), 1.0<5 {' / '.join(f'{v:.1%}' for v in lows)}, "
-            f"0>8 {' / '.join(f'{v:.1%}' for v in highs)}"
-        )
+        r = agreement(predictions[gamma], human).pearson
+        scores = np.array(predictions[gamma])
+        low, high = np.mean(scores[truth == 1.0] < 5), np.mean(scores[truth == 0] > 8)
+        results.append(_Validated(names, gamma, float(r), float(low), float(high)))
+        print(f"    exponent {gamma}: grouped CV r {r:.3f}, 1.0<5 {low:.1%}, 0>8 {high:.1%}")
     return results
 
 
