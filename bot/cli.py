@@ -107,6 +107,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import language_cli
 
         return language_cli.run(args)
+    if args.command in (None, "run", "console"):
+        from bot.memory import pause_collection
+
+        pause_collection()  # until serving: App.start_background settles it
     from bot.app import App
     from bot.config import Settings
 

@@ -84,6 +84,8 @@ class Workspaces:
             self.oauth = OAuthStores(credentials.client_id, database)
             oauth_settings = self.oauth.settings(credentials.client_id, credentials.client_secret)
         self.bolt = AsyncApp(
+            # Named, or Bolt finds a name by inspecting the call stack: 0.1-0.2 s of start-up.
+            name="interview-bot",
             client=self.web_client(None if self.oauth else credentials.bot_token),
             signing_secret=credentials.signing_secret or "",
             oauth_settings=oauth_settings,

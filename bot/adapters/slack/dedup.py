@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.conflict_insert import conflict_insert
 
 log = logging.getLogger(__name__)
 
@@ -157,9 +157,10 @@ class DatabaseClaims:
 
     async def _insert(self, key: str) -> bool:
         now = datetime.now(UTC).replace(tzinfo=None)
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
         statement = (
-            insert(self._table).values(event_id=key, claimed_at=now).on_conflict_do_nothing()
+            conflict_insert(self._engine, self._table)
+            .values(event_id=key, claimed_at=now)
+            .on_conflict_do_nothing()
         )
         async with self._engine.begin() as connection:
             claimed = (await connection.execute(statement)).rowcount == 1

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 
 from bot.grading.guard.vocabulary import POLITE
 
@@ -12,8 +13,14 @@ class Cue:
     """Alternative patterns, each tried only when one of its trigger substrings is in the text."""
 
     def __init__(self, *parts: tuple[str, str], flags: int = 0) -> None:
-        self._parts = [
-            (tuple(t.split("|")) if t else (), re.compile(p, re.I | flags)) for t, p in parts
+        self._sources = parts
+        self._flags = re.I | flags
+
+    @cached_property
+    def _parts(self) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
+        """Compiled on first use, not at import: start-up doesn't pay for the guard's patterns."""
+        return [
+            (tuple(t.split("|")) if t else (), re.compile(p, self._flags)) for t, p in self._sources
         ]
 
     def _live(self, low: str):

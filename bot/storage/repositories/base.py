@@ -1,11 +1,10 @@
 """What every repository shares: the session factory and the dialect's upsert."""
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.conflict_insert import conflict_insert
 from bot.storage.database import session_factory
 
 # The database can't be reached or written (read-only file, full disk, server gone): not a bug in a
@@ -22,5 +21,4 @@ class Store:
 
     def _insert(self, table):
         """INSERT … ON CONFLICT DO NOTHING in the database's dialect."""
-        dialect = self.engine.dialect.name
-        return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        return conflict_insert(self.engine, table)
