@@ -36,8 +36,9 @@ def create_engine(url: str) -> AsyncEngine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # SQLite has one writer at a time. One pooled connection queues this process's work in
-        # order instead of failing with "database is locked" under load; other processes (and
-        # migrations) wait on the busy timeout.
+        # order instead of failing with "database is locked" under load; a write that finds
+        # another process (or a migration) writing waits on the busy timeout, off the event
+        # loop (see sqlite_driver).
         engine = create_async_engine(
             url,
             async_creator=connector(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000),
@@ -57,7 +58,6 @@ def create_engine(url: str) -> AsyncEngine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable across crashes in WAL mode, and fast
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

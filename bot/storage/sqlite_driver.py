@@ -1,11 +1,18 @@
-"""aiosqlite connections that run each statement in one trip to their thread.
+"""aiosqlite connections that run SQLite's calls on the event loop's own thread.
 
 aiosqlite runs every call on the connection's own thread, and SQLAlchemy's adapter makes four
 calls per statement: open a cursor, execute, fetch the rows, close. Each call is a hand-off to
-that thread and back to the event loop, and on a turn of a few small statements those hand-offs
-cost more than SQLite itself. Here a cursor executes, fetches and closes in one call; its rows
-wait in the cursor for SQLAlchemy to fetch them. This took the engine's overhead per turn from
-5.7 to 3.8 ms (`bench/engine.py`).
+that thread and back (two thread wake-ups), and for a bot's small statements those hand-offs
+cost far more than SQLite itself, which answers them in tens of microseconds. So:
+
+- a cursor executes, fetches and closes in one call; its rows wait in the cursor for SQLAlchemy
+  to fetch them;
+- each call runs inline, with SQLite told not to wait for a lock. Only a call that finds another
+  process writing (a CLI import, a second bot on the same file) is handed to the connection's
+  thread, to wait there up to the busy timeout while the event loop goes on.
+
+Together they took the engine's overhead per turn from 5.7 ms to about 3 ms (`bench/engine.py`;
+2.3 ms of it was the hand-offs).
 
 It relies on aiosqlite's thread queue (`Connection._execute`), as SQLAlchemy's own adapter does
 (`_tx`); pyproject pins aiosqlite to the minor version this was written against.
@@ -80,21 +87,45 @@ class OneTripCursor(aiosqlite.Cursor):
 
 
 class OneTripConnection(aiosqlite.Connection):
+    """Calls run inline and never wait for a lock there; one that finds the database locked is
+    retried on the connection's thread, which waits up to `busy_timeout` seconds."""
+
+    busy_timeout = 0.0
+
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
         return OneTripCursor(self)
 
+    async def _execute(self, fn, *args, **kwargs):
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorname != "SQLITE_BUSY":
+                raise
+        return await super()._execute(self._waiting, partial(fn, *args, **kwargs))
+
+    def _waiting(self, call: Callable[[], Any]) -> Any:
+        """`call` on the connection's thread, waiting for the lock as long as allowed."""
+        self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        try:
+            return call()
+        finally:
+            self._conn.execute("PRAGMA busy_timeout = 0")
+
 
 def connector(path: str, *, timeout: float) -> Callable[[], Awaitable[aiosqlite.Connection]]:
     """`async_creator` for SQLAlchemy's aiosqlite dialect: the file at `path`, waiting up to
-    `timeout` seconds for another writer. Like SQLAlchemy's own connect, the connection may be
-    read (never used) from the event loop's thread, and its thread doesn't keep the process up."""
+    `timeout` seconds for another writer (on the connection's thread). The connection is used
+    from the event loop's thread too, and its thread doesn't keep the process up."""
 
     async def connect() -> aiosqlite.Connection:
         connection = OneTripConnection(
-            partial(sqlite3.connect, path, timeout=timeout, check_same_thread=False),
+            partial(sqlite3.connect, path, timeout=0, check_same_thread=False),
             ITER_CHUNK_SIZE,
         )
+        connection.busy_timeout = timeout
         connection._thread.daemon = True
         return await connection
 

@@ -1,5 +1,7 @@
 """The SQLite connections run each statement in one trip; results must be what SQLite gives."""
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,29 @@ async def test_a_failed_statement_raises_and_the_connection_keeps_working(databa
     async with database.connect() as connection:
         bodies = (await connection.execute(text("SELECT body FROM notes"))).scalars().all()
     assert bodies == ["once"]  # the failed transaction left nothing behind
+
+
+async def test_a_write_waits_for_another_process_without_stalling_the_bot(database, tmp_path: Path):
+    """Statements run on the event loop's thread; one that finds another writer (a CLI import,
+    a second bot on the same file) waits for it on the connection's thread instead, so other
+    users' turns go on meanwhile, and it is stored once the other writer is done."""
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    other.execute("INSERT INTO notes (body) VALUES ('theirs')")
+
+    async def write() -> None:
+        async with database.begin() as connection:
+            await connection.execute(text("INSERT INTO notes (body) VALUES ('ours')"))
+
+    writing = asyncio.create_task(write())
+    ticks = 0
+    while ticks < 20:  # the loop keeps running while the write waits
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert not writing.done()
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(writing, 5)
+    async with database.connect() as connection:
+        bodies = (await connection.execute(text("SELECT body FROM notes ORDER BY id"))).scalars()
+        assert bodies.all() == ["theirs", "ours"]

@@ -98,10 +98,15 @@ def _history_query():
         ReviewCard.user_id == bindparam("user_id"),
         ReviewCard.due <= bindparam("now"),
     )
-    seen = select(Served.question_id, null()).where(
-        Served.tenant_id == bindparam("tenant"),
-        Served.user_id == bindparam("user_id"),
-        Served.parent_id.is_(None),
+    # Each question once: a user who practised for months has thousands of served rows.
+    seen = (
+        select(Served.question_id, null())
+        .where(
+            Served.tenant_id == bindparam("tenant"),
+            Served.user_id == bindparam("user_id"),
+            Served.parent_id.is_(None),
+        )
+        .group_by(Served.question_id)  # not DISTINCT: PostgreSQL would type the NULL as text
     )
     return due.union_all(seen)
 
