@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.adapters import Adapter
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.follow_ups import FollowUpRubrics
-from bot.bank.loader import load_bank
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
 from bot.bank.store import BankStore, http_client, persistent_client
@@ -191,7 +190,7 @@ class App:
 
     @cached_property
     def language_detector(self) -> LanguageDetector:
-        return LanguageDetector.for_bank(load_bank(self.settings.bank_dir))
+        return LanguageDetector.for_bank(self.bank.shipped())  # the bank's own parse, not another
 
     async def prepare_storage(self) -> None:
         """Bring the database schema up to date (once per App)."""
