@@ -66,7 +66,6 @@ class App:
         self._warm_up: asyncio.Task[None] | None = None
         self._bank_tasks: list[asyncio.Task[None]] = []
         self._store_opening: asyncio.Task[None] | None = None
-        self._settling: asyncio.Task[None] | None = None
         self._closers: list[Callable[[], Awaitable[object]]] = []
 
     @cached_property
@@ -237,9 +236,8 @@ class App:
         slow them down: the bank indexed into the store (searches wait for it), other
         instances' imports picked up every BANK_RECHECK_SECONDS, the LLM stack imported (it
         takes seconds, in a thread, so the first answer doesn't wait) and re-grades resumed.
-        The collector, paused for start-up, runs again once the store is open."""
-        if self._settling is None:
-            self._settling = asyncio.create_task(self._settle(), name="settle-memory")
+        The collector, paused for start-up, runs again."""
+        settle_after_start()
         if not self._bank_tasks:
             self._bank_tasks = [
                 asyncio.create_task(self._sync_bank(), name="bank-sync"),
@@ -252,13 +250,6 @@ class App:
             self._warm_up = asyncio.create_task(self._warm_up_llm(self.chat), name="llm-warm-up")
         if self.grading.uses_llm:
             self.regrades.start()
-
-    async def _settle(self) -> None:
-        """A full collection holds the interpreter for a tenth of a second: not while the store
-        opens, which `/readyz` waits for."""
-        if self._store_opening is not None:
-            await asyncio.wait([self._store_opening])
-        settle_after_start()
 
     async def _warm_up_llm(self, chat: ChatModel) -> None:
         """Import the LLM stack once the store is open: both imports hold the interpreter, and
@@ -374,10 +365,6 @@ class App:
 
     async def aclose(self) -> None:
         """Release what the parts built so far opened; safe to call more than once."""
-        if self._settling is not None:
-            self._settling.cancel()
-            await asyncio.gather(self._settling, return_exceptions=True)
-            self._settling = None
         if self._warm_up is not None:
             if self._store_opening is not None and not self._store_opening.done():
                 self._warm_up.cancel()  # still waiting: no thread started yet

@@ -36,11 +36,11 @@ def pause_collection() -> None:
 
 
 def settle_after_start() -> None:
-    """Once serving, if start-up paused the collector: collect start-up's garbage once, set
-    what is left aside (`gc.freeze`) so later full collections don't walk it either, and
-    collect as usual from now on."""
+    """Once serving, if start-up paused the collector: set what start-up made aside
+    (`gc.freeze`, a constant-time move) so later full collections don't walk it either, and
+    collect as usual from now on. Not collected first: that pauses everything for a fifth of a
+    second to free a few thousand objects."""
     if gc.isenabled():
         return
-    gc.collect()
     gc.freeze()
     gc.enable()
