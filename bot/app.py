@@ -281,13 +281,13 @@ class App:
     def platform_adapters(self) -> list[Adapter]:
         """Every adapter whose credentials are set, each with its daily poster registered."""
         adapters: list[Adapter] = []
-        if self.settings.discord_token:
+        if self.settings.discord_configured:
             from bot.adapters.discord_adapter import DiscordAdapter
 
             discord = DiscordAdapter(self.engine, self.settings)
             self.scheduler.add_poster(discord.name, discord.post_daily)
             adapters.append(discord)
-        if self.settings.slack_bot_token or self.settings.slack_client_id:
+        if self.settings.slack_configured:
             from bot.adapters.slack_adapter import SlackAdapter
 
             slack = SlackAdapter(self.engine, self.settings, self.database)

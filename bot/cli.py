@@ -134,14 +134,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     banner = None
     if args.command in (None, "run"):
-        from bot.runtime import run
-
-        adapters = app.platform_adapters()
-        if adapters:
+        if app.settings.discord_configured or app.settings.slack_configured:
             from bot.observability.logs import configure_logging
+            from bot.runtime import run
 
-            configure_logging()
-            return asyncio.run(run(app, adapters))
+            configure_logging()  # before the adapters are built: what they log is JSON too
+            return asyncio.run(run(app, app.platform_adapters()))
         banner = (
             "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the terminal chat; "
             "set one to connect Discord or Slack (see the README)."

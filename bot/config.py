@@ -100,6 +100,15 @@ class Settings(BaseSettings):
         return bool(self.openai_api_key or self.openai_base_url)
 
     @property
+    def discord_configured(self) -> bool:
+        return bool(self.discord_token)
+
+    @property
+    def slack_configured(self) -> bool:
+        """A bot token, or an OAuth app that stores one per workspace."""
+        return bool(self.slack_bot_token or self.slack_client_id)
+
+    @property
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
 

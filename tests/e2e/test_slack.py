@@ -1289,6 +1289,9 @@ async def test_interview_bot_run_answers_a_signed_probe(
     assert code == 0, output
     in_question_thread = [c for c in slack.calls("chat.postMessage") if in_thread(ts)(c)]
     assert len(in_question_thread) == 1, [texts(c) for c in in_question_thread]
+    # The operator's log is JSON from the first line, with no warning about a token it set.
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert not [line for line in lines if line["level"] in ("warning", "error")], lines
 
 
 def load_shipped_bank() -> list[Question]:

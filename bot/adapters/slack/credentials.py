@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -24,6 +25,23 @@ from bot.config import Settings
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
+
+
+class _TokenGivenTwice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and, handed a client too, warns at every start that the
+    token "will be unused"; the client it is handed carries that very token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _bolt_log() -> logging.Logger:
+    """The logger Bolt is given: its own messages, less that one."""
+    logger = logging.getLogger(f"{__name__}.bolt")
+    if not any(isinstance(f, _TokenGivenTwice) for f in logger.filters):
+        logger.addFilter(_TokenGivenTwice())
+    return logger
+
 
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 3
@@ -86,6 +104,7 @@ class Workspaces:
         self.bolt = AsyncApp(
             # Named, or Bolt finds a name by inspecting the call stack: 0.1-0.2 s of start-up.
             name="interview-bot",
+            logger=_bolt_log(),
             client=self.web_client(None if self.oauth else credentials.bot_token),
             signing_secret=credentials.signing_secret or "",
             oauth_settings=oauth_settings,
