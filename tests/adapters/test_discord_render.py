@@ -5,7 +5,7 @@ from pathlib import Path
 import discord
 import pytest
 from babel.messages.catalog import Catalog as PoCatalog
-from babel.messages.pofile import write_po
+from babel.messages.mofile import write_mo
 from discord import app_commands
 from discord.app_commands import TranslationContext
 from discord.app_commands import TranslationContextLocation as Where
@@ -99,8 +99,8 @@ def catalog(tmp_path) -> Catalog:
     po.add("hint", "Una Pista")  # not a valid command name
     folder = tmp_path / "es" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    with (folder / "messages.po").open("wb") as handle:
-        write_po(handle, po)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, po)
     return Catalog(tmp_path)
 
 

@@ -24,7 +24,7 @@ import discord
 import pytest
 import yaml
 from babel.messages.catalog import Catalog as PoCatalog
-from babel.messages.pofile import write_po
+from babel.messages.mofile import write_mo
 
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
@@ -647,8 +647,8 @@ async def test_commands_and_replies_follow_the_users_locale(
     po.add("Question {number} · {topic}", "Pregunta {number} · {topic}")
     folder = tmp_path / "locales" / "es" / "LC_MESSAGES"
     folder.mkdir(parents=True)
-    with (folder / "messages.po").open("wb") as handle:
-        write_po(handle, po)
+    with (folder / "messages.mo").open("wb") as handle:
+        write_mo(handle, po)
     app = make_app()
     app.__dict__["catalog"] = Catalog(tmp_path / "locales")
     alice = fake.add_member("alice")["user"]
