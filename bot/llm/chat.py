@@ -7,6 +7,7 @@ violations are retried with jittered exponential backoff (tenacity); the whole c
 returns or raises `LLMUnavailable`, and the circuit breaker counts it.
 """
 
+import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,8 +118,16 @@ class ChatModel:
         )
 
     def warm_up(self) -> None:
-        """Build the model client (imports LangChain) ahead of the first call."""
+        """Build the model client (imports LangChain and openai) ahead of the first call."""
         self._model  # noqa: B018 - a cached property
+
+    async def _client(self) -> "BaseChatModel":
+        """The model client, built in a thread the first time. Building it imports LangChain and
+        openai, a second or more of work that on the event loop would hold every other turn and
+        Slack's 3-second acknowledgements (as would waiting there for the start-up warm-up)."""
+        if "_model" not in self.__dict__:
+            await asyncio.to_thread(self.warm_up)
+        return self._model
 
     async def aclose(self) -> None:
         if self._http is not None:
@@ -138,9 +147,9 @@ class ChatModel:
         caps the reply: the schema bounds no string, so a small model could otherwise ramble
         inside one until the cap. `salvage(text)` makes what it can of a reply cut there; when
         it gives None, the cut reply counts as invalid output and is retried."""
-        import openai
+        model = await self._client()
+        import openai  # imported with the client, in its thread
 
-        model = self._model
         if max_tokens is not None:
             model = model.model_copy(update={"max_tokens": max_tokens})
         runnable = model.with_structured_output(
@@ -183,8 +192,10 @@ class ChatModel:
         return Completion(value, usage.total, attempts, usage.prompt, truncated=truncated)
 
     async def text(self, messages: list[tuple[str, str]]) -> Completion[str]:
+        model = await self._client()
+
         async def call() -> tuple[str, Usage]:
-            message = await self._model.ainvoke(messages)
+            message = await model.ainvoke(messages)
             content = message.content if isinstance(message.content, str) else ""
             if not content.strip():
                 raise InvalidOutput("the model's reply was empty")
