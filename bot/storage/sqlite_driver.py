@@ -102,7 +102,7 @@ class OneTripConnection(aiosqlite.Connection):
         try:
             return fn(*args, **kwargs)
         except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorname != "SQLITE_BUSY":
+            if not exc.sqlite_errorname.startswith("SQLITE_BUSY"):  # extended codes too
                 raise
         return await super()._execute(self._waiting, partial(fn, *args, **kwargs))
 
