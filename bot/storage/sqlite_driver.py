@@ -14,8 +14,9 @@ cost far more than SQLite itself, which answers them in tens of microseconds. So
 Together they took the engine's overhead per turn from 5.7 ms to about 3 ms (`bench/engine.py`;
 2.3 ms of it was the hand-offs).
 
-It relies on aiosqlite's thread queue (`Connection._execute`), as SQLAlchemy's own adapter does
-(`_tx`); pyproject pins aiosqlite to the minor version this was written against.
+It overrides aiosqlite's `Connection._execute` (the hand-off to its thread queue, which
+SQLAlchemy's own adapter also uses as `_tx`); pyproject pins aiosqlite to the minor version this
+was written against.
 """
 
 import sqlite3
