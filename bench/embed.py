@@ -13,9 +13,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import track
 
+from bot.bank.chroma_location import LocalChroma
 from bot.bank.embeddings import MAX_TOKENS, OnnxEmbedder
 from bot.bank.loader import load_bank
-from bot.bank.store import BankStore, persistent_client
+from bot.bank.store import BankStore
 from bot.config import Settings
 
 ROUNDS = 5
@@ -41,7 +42,7 @@ def texts_per_second(embedder: OnnxEmbedder, texts: list[str], pad_to: int | Non
 async def ingest_times(embedder: OnnxEmbedder, bank_dir: Path) -> tuple[float, float, int]:
     bank = load_bank(bank_dir)
     with tempfile.TemporaryDirectory() as folder:
-        store = BankStore(persistent_client(Path(folder)), embedder)
+        store = BankStore(LocalChroma(Path(folder)), embedder)
         start = time.perf_counter()
         await store.ingest(bank)
         cold = time.perf_counter() - start

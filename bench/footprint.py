@@ -237,7 +237,7 @@ app = App(Settings(_env_file=None, data_dir=Path(sys.argv[1]), openai_base_url="
 
 async def steps():
     await app.start(); mark("app.start(): migrations on a fresh database, engine")
-    await app.bank.store.count(); mark("open Chroma (what /readyz checks)")
+    await app.bank.store.count(); mark("open Chroma (after ready, in the background)")
     app.embedder.token_vectors(["warm up"]); mark("load the ONNX model")
     app.chat._model; import openai; mark("LLM stack (langchain, openai)")
     await app.aclose()

@@ -17,11 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters import Adapter
+from bot.bank.chroma_location import ChromaLocation, ChromaServer, LocalChroma
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.follow_ups import FollowUpRubrics
 from bot.bank.machine_translation import MachineTranslator
 from bot.bank.service import BankService
-from bot.bank.store import BankStore, http_client, persistent_client
+from bot.bank.store import BankStore
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.engine.engine import ConversationEngine
@@ -82,11 +83,12 @@ class App:
 
     @cached_property
     def store(self) -> BankStore:
+        location: ChromaLocation
         if self.settings.chroma_host:
-            connect = http_client(self.settings.chroma_host, self.settings.chroma_port)
+            location = ChromaServer.at(self.settings.chroma_host, self.settings.chroma_port)
         else:
-            connect = persistent_client(self.settings.resolved_chroma_path)
-        return BankStore(connect, self.embedder)
+            location = LocalChroma(self.settings.resolved_chroma_path)
+        return BankStore(location, self.embedder)
 
     @cached_property
     def bank(self) -> BankService:
@@ -227,17 +229,18 @@ class App:
         if not self._bank_tasks:
             self.bank.expect_sync()
         await self.engine.resume()
-        if self._store_opening is None:  # /readyz needs it: it opens while the adapters start
-            self._store_opening = asyncio.create_task(self.store.open(), name="store-open")
-            self._closers.append(self._stop_store_opening)
 
     def start_background(self) -> None:
         """Work that readiness doesn't need, started once the adapters are up so it doesn't
-        slow them down: the bank indexed into the store (searches wait for it), other
+        slow them down: Chroma's client opened (`/readyz` only checks the store can be
+        reached; searches wait for it), the bank indexed into the store, other
         instances' imports picked up every BANK_RECHECK_SECONDS, the LLM stack imported (it
         takes seconds, in a thread, so the first answer doesn't wait) and re-grades resumed.
         The collector, paused for start-up, runs again."""
         settle_after_start()
+        if self._store_opening is None:
+            self._store_opening = asyncio.create_task(self.store.open(), name="store-open")
+            self._closers.append(self._stop_store_opening)
         if not self._bank_tasks:
             self._bank_tasks = [
                 asyncio.create_task(self._sync_bank(), name="bank-sync"),
@@ -253,7 +256,7 @@ class App:
 
     async def _warm_up_llm(self, chat: ChatModel) -> None:
         """Import the LLM stack once the store is open: both imports hold the interpreter, and
-        `/readyz` waits for the store."""
+        every search waits for the store."""
         if self._store_opening is not None:
             await asyncio.wait([self._store_opening])
         await asyncio.to_thread(chat.warm_up)

@@ -39,7 +39,7 @@ def readiness(app: App, adapters: list[Adapter]):
         connected = {a.name: bool(getattr(a, "ready", True)) for a in adapters}
         checks: dict[str, object] = {
             "database": await database_state(app.database),
-            "chroma": await chroma_state(app.bank.store.count),
+            "chroma": await chroma_state(app.bank.store.check),
             "redis": await redis_state(app.redis),
             "llm": llm_state(app.chat.breaker.state if app.chat is not None else None),
             "adapters": connected,

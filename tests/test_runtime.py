@@ -104,6 +104,22 @@ async def test_an_unwritable_database_fails_readyz_and_answers_say_nothing_was_s
     assert "Hint" in hint.text  # the question stayed open for the answer to be sent again
 
 
+async def test_readyz_fails_while_the_chroma_server_is_unreachable(app: App):
+    app.settings.port = free_port()
+    app.settings.chroma_host, app.settings.chroma_port = "127.0.0.1", free_port()  # no server
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(app, [], stop))
+    base = f"http://127.0.0.1:{app.settings.port}"
+    async with aiohttp.ClientSession() as http:
+        await wait_serving(http, base)
+        async with http.get(f"{base}/readyz") as response:
+            status, ready = response.status, await response.json()
+    stop.set()
+    await asyncio.wait_for(server, 10)
+    assert status == 503 and not ready["ready"]
+    assert ready["chroma"] == "error: StoreUnavailable" and ready["database"] == "ok"
+
+
 async def test_readyz_shows_redis_and_an_open_llm_circuit_as_degraded_not_failing(
     ingested_app: App,
 ):

@@ -9,16 +9,13 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from bot.bank.chroma_location import ChromaLocation
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.models import GLOBAL_TENANT, Question
-from bot.errors import StoreUnavailable
 
 if TYPE_CHECKING:
-    from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger(__name__)
@@ -49,74 +46,45 @@ class SearchHit:
     score: float  # cosine similarity, 1.0 = same meaning
 
 
-def persistent_client(path: Path) -> Callable[[], "ClientAPI"]:
-    def connect() -> "ClientAPI":
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(
-                path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-        except Exception as exc:
-            raise StoreUnavailable(
-                f"cannot open the Chroma store at CHROMA_PATH={path}: {exc}"
-            ) from exc
-
-    return connect
-
-
-def http_client(host: str, port: int) -> Callable[[], "ClientAPI"]:
-    """A Chroma server at `host` and `port`, or at a URL (`http://chroma:8000`) given as host."""
-    ssl = False
-    if "://" in host:
-        url = urlsplit(host)
-        ssl = url.scheme == "https"
-        host, port = url.hostname or "", url.port or (443 if ssl else port)
-
-    def connect() -> "ClientAPI":
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        try:
-            client = chromadb.HttpClient(
-                host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False)
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise StoreUnavailable(
-                f"cannot reach the Chroma server at CHROMA_HOST={host} CHROMA_PORT={port} "
-                f"({type(exc).__name__}). Is `chroma run` up?"
-            ) from exc
-        return client
-
-    return connect
-
-
 class BankStore:
-    def __init__(self, connect: Callable[[], "ClientAPI"], embedder: OnnxEmbedder) -> None:
-        self._connect = connect
+    def __init__(self, location: ChromaLocation, embedder: OnnxEmbedder) -> None:
+        self._location = location
         self._embedder = embedder
         self._collection: Collection | None = None
+        self._failure: Exception | None = None  # of the last attempt to open, if it failed
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
-        """Connect now, so that neither `/readyz` nor the first search waits for Chroma (its
-        import alone takes half a second). A failure is left for them to report."""
+        """Connect now, so that the first search doesn't wait for Chroma (its import alone
+        takes half a second). A failure is left for `check` and the first use to report."""
         try:
             await self._get_collection()
         except Exception:
             log.debug("bank store: opening failed; the first use will try again", exc_info=True)
 
+    async def check(self) -> None:
+        """For `/readyz`: raises if the store is unusable. Once the client is open, a real
+        read; until then, whether Chroma can be reached, without opening a client for it."""
+        if self._collection is not None:
+            await asyncio.to_thread(self._collection.count)
+        elif self._failure is not None:
+            raise self._failure
+        else:
+            await self._location.check()
+
     async def _get_collection(self) -> "Collection":
         async with self._lock:
             if self._collection is None:
-                self._collection = await asyncio.to_thread(self._open)
+                try:
+                    self._collection = await asyncio.to_thread(self._open)
+                except Exception as exc:
+                    self._failure = exc
+                    raise
+                self._failure = None
             return self._collection
 
     def _open(self) -> "Collection":
-        client = self._connect()
+        client = self._location.connect()
         return client.get_or_create_collection(
             COLLECTION,
             embedding_function=None,

@@ -3,10 +3,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.bank.chroma_location import ChromaServer, LocalChroma
 from bot.bank.embeddings import OnnxEmbedder
 from bot.bank.loader import load_bank
 from bot.bank.models import Question
-from bot.bank.store import BankStore, http_client, persistent_client
+from bot.bank.store import BankStore
 from bot.errors import StoreUnavailable
 from tests.conftest import free_port
 
@@ -20,7 +21,7 @@ def bank(model_dir: Path) -> list[Question]:
 
 @pytest.fixture
 def store(tmp_path: Path, embedder: OnnxEmbedder) -> BankStore:
-    return BankStore(persistent_client(tmp_path / "chroma"), embedder)
+    return BankStore(LocalChroma(tmp_path / "chroma"), embedder)
 
 
 async def test_ingest_is_idempotent(store: BankStore, bank: list[Question], embedder):
@@ -85,12 +86,12 @@ class FailingEmbedder(OnnxEmbedder):
 
 async def test_interrupted_ingest_leaves_the_collection_usable(tmp_path, model_dir, bank):
     path = tmp_path / "chroma"
-    await BankStore(persistent_client(path), OnnxEmbedder(model_dir)).ingest(bank)
+    await BankStore(LocalChroma(path), OnnxEmbedder(model_dir)).ingest(bank)
     edited = [q.model_copy(update={"reference": q.reference + " v2"}) for q in bank]
-    interrupted = BankStore(persistent_client(path), FailingEmbedder(model_dir, budget=40))
+    interrupted = BankStore(LocalChroma(path), FailingEmbedder(model_dir, budget=40))
     with pytest.raises(KeyboardInterrupt):
         await interrupted.ingest(edited)
-    reopened = BankStore(persistent_client(path), OnnxEmbedder(model_dir))
+    reopened = BankStore(LocalChroma(path), OnnxEmbedder(model_dir))
     assert await reopened.count() == 50
     versions = {(await reopened.get(q.id)).reference.endswith(" v2") for q in bank}
     assert versions == {True, False}  # some entries new, the rest old, none broken
@@ -100,14 +101,14 @@ async def test_interrupted_ingest_leaves_the_collection_usable(tmp_path, model_d
 
 
 async def test_chroma_server_over_http(chroma_server: int, embedder, bank):
-    store = BankStore(http_client("127.0.0.1", chroma_server), embedder)
+    store = BankStore(ChromaServer("127.0.0.1", chroma_server), embedder)
     assert (await store.ingest(bank)).added == 50
     assert (await store.ingest(bank)).embedded == 0
     assert (await store.search("masked language model versus GPT", k=1))[0].question.number == 32
 
 
 async def test_unreachable_chroma_server_names_the_settings(embedder):
-    store = BankStore(http_client("127.0.0.1", free_port()), embedder)
+    store = BankStore(ChromaServer("127.0.0.1", free_port()), embedder)
     with pytest.raises(StoreUnavailable, match=r"CHROMA_HOST=127.0.0.1 CHROMA_PORT=\d+"):
         await store.get("attention-dropout")
 
@@ -115,9 +116,34 @@ async def test_unreachable_chroma_server_names_the_settings(embedder):
 async def test_unusable_chroma_path_is_explained(tmp_path: Path, embedder):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    store = BankStore(persistent_client(blocker / "chroma"), embedder)
+    store = BankStore(LocalChroma(blocker / "chroma"), embedder)
     with pytest.raises(StoreUnavailable, match="CHROMA_PATH="):
         await store.count()
+
+
+async def test_check_reports_whether_chroma_can_be_reached(
+    chroma_server: int, embedder, tmp_path: Path
+):
+    """What `/readyz` asks before the client is open."""
+    await BankStore(ChromaServer("127.0.0.1", chroma_server), embedder).check()
+    await BankStore(LocalChroma(tmp_path / "new" / "chroma"), embedder).check()  # made on use
+    with pytest.raises(StoreUnavailable, match=r"CHROMA_HOST=127.0.0.1 CHROMA_PORT=\d+"):
+        await BankStore(ChromaServer("127.0.0.1", free_port()), embedder).check()
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreUnavailable, match=r"CHROMA_PATH=.*not a folder"):
+        await BankStore(LocalChroma(blocker / "chroma"), embedder).check()
+
+
+async def test_a_store_that_failed_to_open_fails_its_check(tmp_path: Path, embedder):
+    path = tmp_path / "chroma"
+    path.mkdir()
+    (path / "chroma.sqlite3").write_bytes(b"not a database" * 100)
+    store = BankStore(LocalChroma(path), embedder)
+    await store.check()  # the folder is there and writable: nothing has tried to open it yet
+    await store.open()  # as a start does, in the background: a failure is kept, not raised
+    with pytest.raises(StoreUnavailable, match="not a database"):
+        await store.check()
 
 
 async def test_app_builds_the_store_from_settings(app: App):
