@@ -13,10 +13,16 @@ import pytest
 from bot.app import App
 from bot.bank.embeddings import OnnxEmbedder
 from bot.config import CHROMA_DEFAULT_MODEL_DIR, Settings
+from tests.worker_services import isolate
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "genai-interview-questions.md"
 SHARED_MODEL = ROOT.parent / "shared" / "models" / "all-MiniLM-L6-v2" / "onnx"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        isolate(worker)
 
 
 @pytest.fixture(scope="session")
