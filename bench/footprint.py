@@ -352,10 +352,15 @@ def main() -> None:
             print(f"  RSS {label}: {mb:.0f} MB (ONNX Runtime loaded: {'yes' if onnx else 'no'})")
         settled = start.rss[-1][1]
         if start.grade:
+            # The memory goal is the offline grader's: with an LLM, its client stack comes on top.
+            goal = (
+                f"   goal <= {RSS_GOAL:g} MB: {'met' if settled <= RSS_GOAL else 'MISSED'}"
+                if start.name.startswith("offline")
+                else " (the memory goal is set for the offline grader)"
+            )
             print(
                 f"  grade: {start.grade!r}; RSS with everything loaded {settled:.0f} MB "
-                f"(highest seen {max(mb for _, mb, _ in start.rss):.0f} MB)   "
-                f"goal <= {RSS_GOAL:g} MB: {'met' if settled <= RSS_GOAL else 'MISSED'}"
+                f"(highest seen {max(mb for _, mb, _ in start.rss):.0f} MB){goal}"
             )
     print(f"breakdown (a fresh interpreter; `python -c pass` takes {interpreter_seconds():.2f} s):")
     marks = breakdown()
