@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.adapters.discord_adapter import DiscordAdapter
 from bot.app import App
 from bot.engine.flows.daily import post_daily
-from bot.storage.models import UndeliveredReply
+from bot.storage.models import Attempt, AttemptStatus, UndeliveredReply
 from tests.e2e import test_discord as kit
 from tests.e2e.test_discord import (
     SCORE,
@@ -37,6 +37,11 @@ JSON = dict[str, Any]
 MISSING_PERMISSIONS = {"message": "Missing Permissions", "code": 50013}
 UNKNOWN_CHANNEL = {"message": "Unknown Channel", "code": 10003}
 DMS_CLOSED = {"message": "Cannot send messages to this user", "code": 50007}
+
+
+async def attempts(app: App) -> list[Attempt]:
+    async with app.repository._session() as session:
+        return list((await session.scalars(select(Attempt).order_by(Attempt.id))).all())
 
 
 async def kept(app: App) -> list[UndeliveredReply]:
@@ -103,6 +108,27 @@ async def test_a_grade_refused_everywhere_is_kept_and_handed_over_by_last(
     assert len(SCORE.findall(shown)) >= 2  # the kept grade, then the last grade
     assert (await kept(app))[0].delivered_at is not None
     assert_nobody_pinged(fake)
+
+
+async def test_an_answer_is_graded_before_the_next_command_while_typing_is_retried(
+    bot: DiscordAdapter, fake: FakeDiscord, app: App
+) -> None:
+    """discord.py retries a 5xx typing indicator for seconds (1 + 3 s here): the answer is not
+    held behind it, so a `/practice` sent meanwhile can't close its question first."""
+    alice = fake.add_member("alice")["user"]
+    message, thread = await practice(fake, alice)
+    question = question_in(app, message["content"])
+    fake.fail_next("POST", rf"/channels/{thread['id']}/typing", 500, times=2)
+
+    await fake.dispatch_message(thread["id"], alice, " ".join(question.key_points))
+    await fake.wait_for_request("POST", rf"/channels/{thread['id']}/typing")  # the bot has it
+    await practice(fake, alice)  # the user moves on while the indicator is retried
+
+    grade = await until(
+        lambda: [m for m in fake.bot_messages(thread["id"]) if SCORE.search(text_of(m))]
+    )
+    assert "closed" not in text_of(grade[0]).casefold()
+    assert [a.status for a in await attempts(app)] == [AttemptStatus.GRADED]
 
 
 async def test_a_regrade_for_a_deleted_thread_goes_to_the_channel(

@@ -198,9 +198,16 @@ class Bridge:
             is_dm=place.is_dm,
             is_admin=isinstance(author, discord.Member) and author.guild_permissions.manage_guild,
         )
-        with contextlib.suppress(discord.HTTPException):
-            await message.channel.typing()  # one indicator, shown while the answer is graded
-        replies = await self._handle(incoming)
+        # The message goes to the engine first, as an answer form does (`on_interaction`): the
+        # typing indicator is retried for seconds on a 5xx, and the user's next command must not
+        # overtake the answer and close its question meanwhile.
+        handling = asyncio.create_task(self._handle(incoming))
+        typing = asyncio.create_task(_typing(message.channel))
+        try:
+            replies = await handling
+        finally:
+            typing.cancel()  # no indicator once the reply is going out
+            await asyncio.wait([typing])
         sink = ChannelSink(message)
         failed = await deliver(sink, replies, self._engine.attach_thread)
         if failed:
@@ -357,6 +364,12 @@ class Bridge:
             typed=typed,
             attachments=attachments,
         )
+
+
+async def _typing(channel: discord.abc.Messageable) -> None:
+    """One typing indicator, shown while the answer is graded; its failure changes nothing."""
+    with contextlib.suppress(discord.HTTPException):
+        await channel.typing()
 
 
 def _delivery_of(incoming: Incoming) -> Delivery:
