@@ -4,6 +4,7 @@ The locale picks the reply language until the user chooses one; the admin and ow
 admin commands; the display name shows on the leaderboard. One lookup per user per hour.
 """
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -44,12 +45,30 @@ class ProfileCache:
         self._size = size
         self._clock = clock
         self._entries: OrderedDict[tuple[str, str], tuple[float, Profile]] = OrderedDict()
+        self._lookups: dict[tuple[str, str], asyncio.Future[Profile]] = {}
 
     async def get(self, client: AsyncWebClient, team: str, user: str) -> Profile:
+        """The user's profile; requests that arrive while it is being looked up share that
+        lookup. That spares Slack's rate limit, and the user's messages come out of it in the
+        order they came in: an answer whose lookup was retried after a 429 is not overtaken by
+        the command the user sent next."""
         key = (team, user)
         cached = self._entries.get(key)
         if cached is not None and cached[0] > self._clock():
             return cached[1]
+        lookup = self._lookups.get(key)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._look_up(client, team, user))
+            self._lookups[key] = lookup
+            lookup.add_done_callback(lambda done: self._settled(key, done))
+        return await asyncio.shield(lookup)  # one waiter cancelled doesn't cancel the others
+
+    def _settled(self, key: tuple[str, str], lookup: "asyncio.Future[Profile]") -> None:
+        self._lookups.pop(key, None)
+        if not lookup.cancelled():
+            lookup.exception()  # seen here too: every waiter may have gone before it failed
+
+    async def _look_up(self, client: AsyncWebClient, team: str, user: str) -> Profile:
         try:
             response = await client.users_info(user=user, include_locale=True)
         except SlackApiError as exc:
@@ -61,6 +80,7 @@ class ProfileCache:
             )
             return UNKNOWN  # not cached: the next message tries again
         profile = _profile(response.get("user") or {})
+        key = (team, user)
         self._entries[key] = (self._clock() + self._ttl, profile)
         self._entries.move_to_end(key)
         while len(self._entries) > self._size:
