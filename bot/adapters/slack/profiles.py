@@ -45,7 +45,7 @@ class ProfileCache:
         self._size = size
         self._clock = clock
         self._entries: OrderedDict[tuple[str, str], tuple[float, Profile]] = OrderedDict()
-        self._lookups: dict[tuple[str, str], asyncio.Future[Profile]] = {}
+        self._lookups: dict[tuple[str, str], asyncio.Task[Profile]] = {}
 
     async def get(self, client: AsyncWebClient, team: str, user: str) -> Profile:
         """The user's profile; requests that arrive while it is being looked up share that
@@ -58,12 +58,12 @@ class ProfileCache:
             return cached[1]
         lookup = self._lookups.get(key)
         if lookup is None:
-            lookup = asyncio.ensure_future(self._look_up(client, team, user))
+            lookup = asyncio.create_task(self._look_up(client, team, user))
             self._lookups[key] = lookup
             lookup.add_done_callback(lambda done: self._settled(key, done))
         return await asyncio.shield(lookup)  # one waiter cancelled doesn't cancel the others
 
-    def _settled(self, key: tuple[str, str], lookup: "asyncio.Future[Profile]") -> None:
+    def _settled(self, key: tuple[str, str], lookup: "asyncio.Task[Profile]") -> None:
         self._lookups.pop(key, None)
         if not lookup.cancelled():
             lookup.exception()  # seen here too: every waiter may have gone before it failed
